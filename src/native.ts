@@ -1,0 +1,162 @@
+// The contract between the C++ addon (native/) and the TypeScript library (src/).
+//
+// Everything here is what `build/Release/zerobuffer.node` exports. The TypeScript layer wraps
+// these handles in Reader/Writer/Frame classes, maps error codes to error classes and queues
+// async calls; the addon owns all protocol logic and all memory safety.
+//
+// Errors: every error thrown or rejected by the addon is an `Error` with a string `code`
+// (one of ErrorCode in errors.ts). Extra fields by code:
+//   ZB_SEQUENCE_ERROR            expected: bigint, got: bigint
+//   ZB_NO_SPACE / ZB_PERMISSION_DENIED / ZB_RESOURCE_LIMIT / ZB_OS_ERROR
+//                                errno: string ('ENOSPC'), syscall: string, path?: string
+// Argument validation (names, sizes, timeouts, data types) is done natively too, so the addon
+// is safe to call directly; the TS layer validates first only to give nicer messages.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** All OIEB fields (protocol.md §3.2). u64 fields are bigint. */
+export interface OiebSnapshot {
+  oiebSize: number;
+  version: { major: number; minor: number; patch: number; reserved: number };
+  metadataSize: bigint;
+  metadataFreeBytes: bigint;
+  metadataWrittenBytes: bigint;
+  payloadSize: bigint;
+  payloadFreeBytes: bigint;
+  payloadWritePos: bigint;
+  payloadReadPos: bigint;
+  payloadWrittenCount: bigint;
+  payloadReadCount: bigint;
+  writerPid: bigint;
+  readerPid: bigint;
+  reserved: [bigint, bigint, bigint, bigint];
+}
+
+/** sem_getvalue of both semaphores: `data` = sem-w (frames published), `space` = sem-r (releases). */
+export interface SemaphoreValues {
+  data: number;
+  space: number;
+}
+
+/** A frame handed out by NativeReader.read*: `data` is an external ArrayBuffer view over the ring. */
+export interface NativeFrame {
+  /** Release-queue token; pass to NativeReader.release(). */
+  token: number;
+  sequence: bigint;
+  size: number;
+  data: Uint8Array;
+  isZeroCopy: boolean;
+}
+
+/** A pending zero-copy write (protocol.md §10.1). */
+export interface NativeWritableFrame {
+  data: Uint8Array;
+  sequence: bigint;
+  size: number;
+  isZeroCopy: boolean;
+}
+
+export interface NativeReader {
+  readonly name: string;
+  /** Aligned sizes M and P (private copies taken at creation). */
+  readonly metadataSize: number;
+  readonly payloadSize: number;
+  readonly closed: boolean;
+  /** timeoutMs: finite number >= 0 (0 = sem_trywait). null on timeout. */
+  readSync(timeoutMs: number): NativeFrame | null;
+  /** Waits on a worker thread in bounded slices; timeoutMs may be Infinity. Interruptible by close(). */
+  read(timeoutMs: number): Promise<NativeFrame | null>;
+  /** Idempotent; detaches the frame's ArrayBuffer; in-order release per protocol.md §6.7. */
+  release(token: number): void;
+  isReleased(token: number): boolean;
+  getMetadata(): Uint8Array;
+  isWriterConnected(): boolean;
+  oiebSnapshot(): OiebSnapshot;
+  semaphoreValues(): SemaphoreValues;
+  /** Idempotent; protocol.md §2.8. Ends an in-flight async read with ZB_CLOSED. */
+  close(): void;
+}
+
+export interface NativeWriter {
+  readonly name: string;
+  readonly metadataSize: number;
+  readonly payloadSize: number;
+  readonly closed: boolean;
+  /** The sequence the next committed frame will carry (starts at 1n). */
+  readonly nextSequence: bigint;
+  /** Returns the frame's sequence. timeoutMs finite >= 0 (0 = no wait). */
+  writeSync(data: Uint8Array, timeoutMs: number): bigint;
+  /** Non-blocking attempt on the JS thread first, then waits for space on a worker. */
+  write(data: Uint8Array, timeoutMs: number): Promise<bigint>;
+  acquireSync(size: number, timeoutMs: number): NativeWritableFrame;
+  acquire(size: number, timeoutMs: number): Promise<NativeWritableFrame>;
+  /** Publishes the pending acquisition; returns its sequence; detaches its view. */
+  commit(): bigint;
+  /** Detaches the pending view; publishes nothing; consumes no sequence. */
+  abort(): void;
+  readonly hasPendingFrame: boolean;
+  setMetadata(data: Uint8Array): void;
+  acquireMetadata(size: number): Uint8Array;
+  commitMetadata(): void;
+  abortMetadata(): void;
+  readonly metadataWritten: boolean;
+  isReaderConnected(): boolean;
+  oiebSnapshot(): OiebSnapshot;
+  semaphoreValues(): SemaphoreValues;
+  /** Idempotent; protocol.md §7.2. */
+  close(): void;
+}
+
+/** Read-only look at any buffer by name (CLI `inspect`); never modifies anything. */
+export interface BufferInspection {
+  name: string;
+  /** false when /dev/shm/<name> does not exist (all other fields then absent/null). */
+  exists: boolean;
+  segmentSize: number;
+  /** null when the segment is smaller than 128 bytes. */
+  oieb: OiebSnapshot | null;
+  readerAlive: boolean;
+  writerAlive: boolean;
+  /** null when a semaphore is missing. */
+  semaphores: { data: number | null; space: number | null };
+  lockFile: { exists: boolean; held: boolean };
+}
+
+export interface NativeBinding {
+  readonly protocolVersion: string; // "1.0.0"
+  createReaderSync(name: string, metadataSize: number, payloadSize: number, permissions?: number): NativeReader;
+  createReader(name: string, metadataSize: number, payloadSize: number, permissions?: number): Promise<NativeReader>;
+  connectWriterSync(name: string): NativeWriter;
+  connectWriter(name: string): Promise<NativeWriter>;
+  inspectBuffer(name: string): BufferInspection;
+  /**
+   * protocol.md §13 stale scan over /tmp/zerobuffer. With a name: only that name, and also
+   * orphans of that name without a lock file (no live reader/writer PID). Returns the OS object
+   * paths it removed.
+   */
+  cleanStaleResources(name?: string): string[];
+  /** PID liveness per protocol.md §8.1. */
+  isProcessAlive(pid: number | bigint): boolean;
+}
+
+function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'native'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`zerobuffer: package root not found above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+let loaded: NativeBinding | undefined;
+
+/** Loads build/Release/zerobuffer.node once (immutable after load; safe in worker threads). */
+export function native(): NativeBinding {
+  if (!loaded) {
+    const file = path.join(packageRoot(), 'build', 'Release', 'zerobuffer.node');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = require(file) as NativeBinding;
+  }
+  return loaded;
+}
