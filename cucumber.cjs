@@ -1,0 +1,49 @@
+// cucumber-js 12 profiles. One transpiler (ts-node, transpile-only) registered through
+// `requireModule` together with `require:` (never `import:`). Type-checking is `npm run typecheck`.
+// Feature paths are left to cucumber's default (features/**/*.feature) so that a path given on the
+// command line (`npm run cucumber -- features/01-basic-communication.feature`) is not merged with
+// a configured one.
+const common = {
+  requireModule: ['ts-node/register/transpile-only'],
+  require: ['steps/**/*.ts'],
+  strict: true,
+  // step timeouts are set per step definition; this is the default for hooks and plain steps
+};
+
+const reports = [
+  'html:reports/cucumber-report.html',
+  'junit:reports/cucumber-junit.xml',
+  'message:reports/cucumber-messages.ndjson',
+  'json:reports/cucumber-report.json',
+];
+
+module.exports = {
+  // Everything except @windows (8.2 is Windows-only); progress output + HTML + JUnit + messages/json.
+  default: {
+    ...common,
+    tags: 'not @windows',
+    format: ['progress', ...reports],
+    formatOptions: { snippetInterface: 'async-await' },
+  },
+  // CI: same selection, summary output (no ANSI progress bar), fail fast off, retry nothing.
+  ci: {
+    ...common,
+    tags: 'not @windows',
+    format: ['summary', ...reports, 'usage:reports/cucumber-usage.txt'],
+    formatOptions: { colorsEnabled: false, snippetInterface: 'async-await' },
+  },
+  // Step-by-step output (pretty formatter) — useful with ./test.sh -v.
+  verbose: {
+    ...common,
+    tags: 'not @windows',
+    format: ['pretty', ...reports],
+    formatOptions: { snippetInterface: 'async-await' },
+  },
+  // Step hygiene: dry run, usage report (undefined/ambiguous steps fail under strict).
+  check: {
+    ...common,
+    dryRun: true,
+    format: ['usage', 'usage-json:reports/cucumber-usage.json'],
+    formatOptions: { snippetInterface: 'async-await' },
+  },
+};

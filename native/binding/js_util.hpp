@@ -1,0 +1,47 @@
+// JS <-> native helpers: error objects, argument validation, snapshots, frame views.
+#pragma once
+#include <napi.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/errors.hpp"
+#include "core/layout.hpp"
+#include "posix/reader_session.hpp"
+#include "posix/shm.hpp"
+
+namespace zb::js {
+
+// Error with `code` and the extra fields of src/native.ts.
+Napi::Error toJsError(Napi::Env env, const ZbError& e);
+[[noreturn]] void throwJs(Napi::Env env, const ZbError& e);
+
+// Runs f; converts ZbError into a thrown JS error.
+template <typename F>
+auto guard(Napi::Env env, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const ZbError& e) {
+    throwJs(env, e);
+  }
+}
+
+std::string validateName(const Napi::Value& v);                       // ZB_INVALID_NAME
+uint64_t validateSize(const Napi::Value& v, const char* field, uint64_t min, uint64_t max);  // ZB_INVALID_CONFIG
+std::optional<mode_t> validatePermissions(const Napi::Value& v);       // ZB_INVALID_ARGUMENT
+double validateTimeout(const Napi::Value& v, bool allowInfinity);      // ZB_INVALID_ARGUMENT
+uint64_t validateCount(const Napi::Value& v, const char* name);         // non-negative safe integer
+// Uint8Array (Buffer included); returns pointer/length; ZB_INVALID_ARGUMENT otherwise.
+Napi::Uint8Array validateBytes(const Napi::Value& v, const char* name);
+
+Napi::Object oiebToJs(Napi::Env env, const OiebValues& v);
+Napi::Object semValuesToJs(Napi::Env env, const SemValues& v);
+
+// An ArrayBuffer over [ptr, ptr+len) of a mapping: external (zero-copy) when the runtime allows
+// it, otherwise an ordinary copy. The external buffer keeps the mapping alive until finalised.
+Napi::ArrayBuffer makeView(Napi::Env env, const std::shared_ptr<Mapping>& mapping, uint8_t* ptr, size_t len,
+                           bool& zeroCopy);
+void detachQuietly(Napi::Reference<Napi::ArrayBuffer>& ref);
+
+}  // namespace zb::js

@@ -1,0 +1,28 @@
+// Read-only inspection of a buffer by name (CLI `inspect`, diagnostics). Never modifies anything.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "core/layout.hpp"
+
+namespace zb {
+
+struct Inspection {
+  bool exists = false;
+  uint64_t segmentSize = 0;
+  std::optional<OiebValues> oieb;
+  bool readerAlive = false;
+  bool writerAlive = false;
+  std::optional<int> semData, semSpace;
+  bool lockExists = false;
+  bool lockHeld = false;
+};
+
+Inspection inspectBuffer(const std::string& name);
+
+// Non-blocking flock probe: "missing" | "free" | "held".
+const char* flockProbe(const std::string& path);
+// sem_open(name, 0) + sem_getvalue + sem_close; nullopt when it cannot be opened.
+std::optional<int> semaphoreProbe(const std::string& semName);
+
+}  // namespace zb

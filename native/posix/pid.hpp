@@ -1,0 +1,9 @@
+// PID liveness (protocol.md §8.1).
+#pragma once
+#include <cstdint>
+
+namespace zb {
+bool pidLive(uint64_t v);           // §8.1.1
+bool pidLiveForReader(uint64_t v);  // §8.1.3: live and != getpid()
+uint64_t selfPid();
+}  // namespace zb

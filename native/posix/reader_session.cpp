@@ -1,0 +1,244 @@
+#include "posix/reader_session.hpp"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmath>
+
+#include "core/names.hpp"
+#include "posix/clock.hpp"
+#include "posix/lockfile.hpp"
+#include "posix/os_error.hpp"
+#include "posix/pid.hpp"
+#include "posix/semaphore.hpp"
+#include "posix/stale.hpp"
+
+namespace zb {
+namespace {
+
+ZbError readerExists(const std::string& name, const std::string& why) {
+  return ZbError(code::kReaderExists, "Reader already connected to buffer " + jsonQuoteUtf8(name) + " (" + why +
+                                          "; lock " + lockPath(name) + ")");
+}
+
+// §2.7 step 4 on EEXIST: is the existing object owned by a live Reader?
+bool existingHasLiveReader(const std::string& name) {
+  const int fd = shm_open(shmName(name).c_str(), O_RDONLY, 0);
+  if (fd < 0) return false;  // vanished meanwhile (or unreadable): treat as orphan
+  struct stat st;
+  bool live = false;
+  if (fstat(fd, &st) == 0 && uint64_t(st.st_size) >= kOiebSize) {
+    void* p = mmap(nullptr, kOiebSize, PROT_READ, MAP_SHARED, fd, 0);
+    if (p != MAP_FAILED) {
+      Oieb o(static_cast<const uint8_t*>(p));
+      if (o.oiebSize() == kOiebSize) live = pidLiveForReader(o.load(off::kReaderPid));
+      munmap(p, kOiebSize);
+    }
+  }
+  ::close(fd);
+  return live;
+}
+
+}  // namespace
+
+ReaderSession::ReaderSession(std::string name, int shmFd, int lockFd, std::shared_ptr<Mapping> mapping, sem_t* semW,
+                             sem_t* semR, uint64_t M, uint64_t P)
+    : name_(std::move(name)),
+      shmFd_(shmFd),
+      lockFd_(lockFd),
+      mapping_(std::move(mapping)),
+      semW_(semW),
+      semR_(semR),
+      core_(mapping_->base(), M, P, name_) {}
+
+std::shared_ptr<ReaderSession> ReaderSession::create(const std::string& name, uint64_t metadataSize,
+                                                     uint64_t payloadSize, std::optional<mode_t> permissions) {
+  const uint64_t M = align64(metadataSize);
+  const uint64_t P = align64(payloadSize);
+  const uint64_t total = kOiebSize + M + P;
+
+  ensureLockDir();          // step 2
+  staleScan(nullptr, nullptr);
+  const int lockFd = acquireLock(name);  // step 3
+
+  int shmFd = -1;
+  bool shmCreated = false;
+  std::shared_ptr<Mapping> mapping;
+  sem_t* semW = nullptr;
+  sem_t* semR = nullptr;
+  const std::string shmN = shmName(name);
+  const std::string wN = semNameData(name);
+  const std::string rN = semNameSpace(name);
+  try {
+    // Step 4.
+    for (int attempt = 0;; ++attempt) {
+      shmFd = shm_open(shmN.c_str(), O_CREAT | O_EXCL | O_RDWR, 0666);
+      if (shmFd >= 0) break;
+      const int err = errno;
+      if (err != EEXIST) throw osError(err, "shm_open", shmPath(name), total);
+      if (attempt > 0) throw readerExists(name, "shared memory object was re-created concurrently");
+      if (existingHasLiveReader(name)) throw readerExists(name, "a live reader PID is stored in its OIEB");
+      shm_unlink(shmN.c_str());  // orphan
+      sem_unlink(wN.c_str());
+      sem_unlink(rN.c_str());
+    }
+    shmCreated = true;
+    // Step 5 — never touch pages before posix_fallocate succeeded (§14.4).
+    if (ftruncate(shmFd, off_t(total)) != 0) throw osError(errno, "ftruncate", shmPath(name), total);
+    const int fe = posix_fallocate(shmFd, 0, off_t(total));
+    if (fe != 0) throw osError(fe, "posix_fallocate", shmPath(name), total);
+    mapping = mapShared(shmFd, size_t(total), true, shmPath(name));
+    // Step 6.
+    semW = semCreateFresh(wN, name);
+    semR = semCreateFresh(rN, name);
+    if (permissions) {
+      const mode_t m = *permissions;
+      if (fchmod(shmFd, m) != 0) throw osError(errno, "fchmod", shmPath(name));
+      if (fchmod(lockFd, m) != 0) throw osError(errno, "fchmod", lockPath(name));
+      if (chmod(semPath(wN).c_str(), m) != 0) throw osError(errno, "chmod", semPath(wN));
+      if (chmod(semPath(rN).c_str(), m) != 0) throw osError(errno, "chmod", semPath(rN));
+    }
+    // Step 7.
+    publishFreshOieb(mapping->base(), M, P, selfPid());
+  } catch (...) {
+    // Undo exactly what we created, in reverse order, then release the lock (§2.8 steps 5–6).
+    if (semR != nullptr) {
+      sem_close(semR);
+      sem_unlink(rN.c_str());
+    }
+    if (semW != nullptr) {
+      sem_close(semW);
+      sem_unlink(wN.c_str());
+    }
+    mapping.reset();
+    if (shmFd >= 0) ::close(shmFd);
+    if (shmCreated) shm_unlink(shmN.c_str());
+    releaseLock(lockFd, name);
+    throw;
+  }
+  // Step 8: ReaderCore starts with rp = 0, readCount = 0, expected = 1, empty queue.
+  return std::shared_ptr<ReaderSession>(new ReaderSession(name, shmFd, lockFd, std::move(mapping), semW, semR, M, P));
+}
+
+ReaderSession::~ReaderSession() { close(); }
+
+std::optional<ReadFrame> ReaderSession::read(double timeoutMs) {
+  const auto closedErr = [&] { return closedError("Reader " + jsonQuoteUtf8(name_)); };
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (closing_) throw closedErr();
+    core_.throwIfPoisoned();
+  }
+  const auto afterSlice = [&] {
+    if (closing_) throw closedErr();
+    std::lock_guard<std::mutex> g(mu_);
+    core_.checkWriterAfterSlice(pidLive);
+  };
+  bool posted = false;
+  if (timeoutMs == 0) {
+    posted = semTryWait(semW_);
+    if (!posted) {
+      afterSlice();
+      return std::nullopt;
+    }
+  } else {
+    const int64_t deadline = deadlineAfterMs(timeoutMs);
+    for (;;) {
+      if (closing_) throw closedErr();
+      if (semWaitUntil(semW_, deadline) == WaitResult::Posted) break;
+      afterSlice();
+      if (monotonicNs() >= deadline) return std::nullopt;
+    }
+  }
+  std::lock_guard<std::mutex> g(mu_);
+  if (closing_) throw closedErr();  // R2
+  return core_.consume();
+}
+
+void ReaderSession::release(uint64_t token) {
+  uint64_t posts;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (closing_ || closed_) return;
+    posts = core_.release(token);
+  }
+  for (uint64_t i = 0; i < posts; ++i) semPostOnce(semR_);
+}
+
+bool ReaderSession::isReleased(uint64_t token) {
+  std::lock_guard<std::mutex> g(mu_);
+  if (closing_ || closed_) return true;
+  return core_.isReleased(token);
+}
+
+std::vector<uint8_t> ReaderSession::metadata() {
+  if (closing_) throw closedError("Reader " + jsonQuoteUtf8(name_));
+  std::lock_guard<std::mutex> g(mu_);
+  return core_.metadata();
+}
+
+bool ReaderSession::isWriterConnected() {
+  if (closing_) return false;
+  const uint64_t pid = Oieb(mapping_->base()).load(off::kWriterPid);
+  return pid != 0 && pidLive(pid);
+}
+
+OiebValues ReaderSession::snapshot() {
+  if (closing_) throw closedError("Reader " + jsonQuoteUtf8(name_));
+  return loadOiebValues(mapping_->base());
+}
+
+SemValues ReaderSession::semValues() {
+  if (closing_) throw closedError("Reader " + jsonQuoteUtf8(name_));
+  return SemValues{semValue(semW_), semValue(semR_)};
+}
+
+bool ReaderSession::enterNative() {
+  std::lock_guard<std::mutex> g(mu_);
+  if (closing_) return false;
+  inNative_ = true;
+  return true;
+}
+
+void ReaderSession::leaveNative() {
+  std::lock_guard<std::mutex> g(mu_);
+  inNative_ = false;
+  cv_.notify_all();
+}
+
+void ReaderSession::beginClose() {
+  std::unique_lock<std::mutex> g(mu_);
+  if (closing_) return;
+  closing_ = true;
+  if (inNative_) {
+    // Wake our own in-flight read (it waits on sem-w, which this Reader owns and is about to
+    // unlink); it then sees `closing` and leaves. Bounded by one slice anyway.
+    semPostOnce(semW_);
+    cv_.wait_for(g, std::chrono::milliseconds(250), [&] { return !inNative_; });
+  }
+}
+
+void ReaderSession::finishClose() {
+  std::unique_lock<std::mutex> g(mu_);
+  if (closed_) return;
+  if (inNative_) cv_.wait(g, [&] { return !inNative_; });  // only reachable if beginClose timed out
+  closed_ = true;
+  core_.discardQueue();                                    // step 2 (no posts)
+  Oieb(mapping_->base()).store(off::kReaderPid, 0);        // step 3
+  shm_unlink(shmName(name_).c_str());                      // step 4 (ENOENT ignored)
+  sem_unlink(semNameData(name_).c_str());
+  sem_unlink(semNameSpace(name_).c_str());
+  sem_close(semW_);                                        // step 5
+  sem_close(semR_);
+  semW_ = semR_ = nullptr;
+  mapping_.reset();  // unmapped once no frame view references it any more
+  ::close(shmFd_);
+  shmFd_ = -1;
+  releaseLock(lockFd_, name_);  // step 6
+  lockFd_ = -1;
+}
+
+}  // namespace zb

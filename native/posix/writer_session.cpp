@@ -1,0 +1,179 @@
+#include "posix/writer_session.hpp"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/names.hpp"
+#include "posix/clock.hpp"
+#include "posix/os_error.hpp"
+#include "posix/pid.hpp"
+#include "posix/semaphore.hpp"
+
+namespace zb {
+
+WriterSession::WriterSession(std::string name, int fd, std::shared_ptr<Mapping> m, sem_t* w, sem_t* r,
+                             const WriterGeometry& g)
+    : name_(std::move(name)),
+      fd_(fd),
+      mapping_(std::move(m)),
+      semW_(w),
+      semR_(r),
+      core_(mapping_->base(), g, name_),
+      lastLivenessNs_(monotonicNs()) {}
+
+std::shared_ptr<WriterSession> WriterSession::connect(const std::string& name) {
+  const std::string q = jsonQuoteUtf8(name);
+  // Step 2.
+  const int fd = shm_open(shmName(name).c_str(), O_RDWR, 0);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) throw ZbError(code::kBufferNotFound, "Buffer not found: no shared memory found for buffer " + q);
+    throw osError(err, "shm_open", shmPath(name));
+  }
+  std::shared_ptr<Mapping> mapping;
+  sem_t* semW = nullptr;
+  sem_t* semR = nullptr;
+  bool claimed = false;
+  const uint64_t me = selfPid();
+  try {
+    // Step 3 (+ step 4 before any page is touched).
+    struct stat st;
+    if (fstat(fd, &st) != 0) throw osError(errno, "fstat", shmPath(name));
+    const uint64_t size = uint64_t(st.st_size);
+    if (size < kOiebSize) {
+      throw ZbError(code::kInvalidOieb, "Invalid OIEB: segment size " + std::to_string(size) +
+                                            " is smaller than the 128-byte OIEB (buffer " + q + ")");
+    }
+    const int fe = posix_fallocate(fd, 0, off_t(size));
+    if (fe == ENOSPC || fe == ENOMEM || fe == EFBIG) throw osError(fe, "posix_fallocate", shmPath(name), size);
+    mapping = mapShared(fd, size_t(size), true, shmPath(name));
+    const WriterGeometry g = WriterCore::validate(mapping->base(), size);
+    // Step 5: semaphores before any OIEB write.
+    semW = semOpenExisting(semNameData(name));
+    if (semW == nullptr) {
+      const int err = errno;
+      if (err == ENOENT) throw ZbError(code::kBufferNotFound, "Buffer not found: semaphore not found: " + semNameData(name) + " for buffer " + q);
+      throw osError(err, "sem_open", semPath(semNameData(name)));
+    }
+    semR = semOpenExisting(semNameSpace(name));
+    if (semR == nullptr) {
+      const int err = errno;
+      if (err == ENOENT) throw ZbError(code::kBufferNotFound, "Buffer not found: semaphore not found: " + semNameSpace(name) + " for buffer " + q);
+      throw osError(err, "sem_open", semPath(semNameSpace(name)));
+    }
+    // Step 6.
+    Oieb o(mapping->base());
+    const uint64_t rpid = o.load(off::kReaderPid);
+    if (rpid == 0 || !pidLive(rpid)) {
+      throw ZbError(code::kNoReader, "No active reader for buffer " + q + " (reader_pid " + std::to_string(rpid) + ")");
+    }
+    // Step 7: CAS claim.
+    for (;;) {
+      uint64_t old = o.load(off::kWriterPid);
+      if (old != 0 && pidLive(old)) {
+        throw ZbError(code::kWriterExists, "Another writer is already connected to buffer " + q + " (pid " +
+                                               std::to_string(old) + ")");
+      }
+      if (o.cas(off::kWriterPid, old, me)) break;
+    }
+    claimed = true;
+    // Step 8.
+    auto s = std::shared_ptr<WriterSession>(new WriterSession(name, fd, mapping, semW, semR, g));
+    s->core_.normaliseWritePos();
+    return s;
+  } catch (...) {
+    if (claimed && mapping) {
+      uint64_t expected = me;
+      Oieb(mapping->base()).cas(off::kWriterPid, expected, 0);
+    }
+    if (semR != nullptr) sem_close(semR);
+    if (semW != nullptr) sem_close(semW);
+    mapping.reset();
+    ::close(fd);
+    throw;
+  }
+}
+
+WriterSession::~WriterSession() { close(); }
+
+bool WriterSession::trySpace(uint64_t required, bool forceLiveness, uint64_t& freeOut) {
+  const int64_t now = monotonicNs();
+  const bool due = forceLiveness || now - lastLivenessNs_.load() >= kSliceNs;
+  const auto r = core_.checkSpace(required, due, pidLive, freeOut);
+  if (due) lastLivenessNs_.store(now);
+  return r == WriterCore::Space::Enough;
+}
+
+void WriterSession::waitForSpace(uint64_t required, int64_t deadlineNs) {
+  bool force = false;
+  for (;;) {
+    if (closing_) throw closedError("Writer " + jsonQuoteUtf8(name_));
+    uint64_t f = 0;
+    if (trySpace(required, force, f)) return;
+    if (monotonicNs() >= deadlineNs) throw core_.bufferFull(required, f);
+    const WaitResult w = semWaitUntil(semR_, deadlineNs);
+    if (closing_) throw closedError("Writer " + jsonQuoteUtf8(name_));
+    force = (w == WaitResult::TimedOut);
+  }
+}
+
+bool WriterSession::isReaderConnected() {
+  if (closing_) return false;
+  const uint64_t pid = Oieb(mapping_->base()).load(off::kReaderPid);
+  return pid != 0 && pidLive(pid);
+}
+
+OiebValues WriterSession::snapshot() {
+  if (closing_) throw closedError("Writer " + jsonQuoteUtf8(name_));
+  return loadOiebValues(mapping_->base());
+}
+
+SemValues WriterSession::semValues() {
+  if (closing_) throw closedError("Writer " + jsonQuoteUtf8(name_));
+  return SemValues{semValue(semW_), semValue(semR_)};
+}
+
+bool WriterSession::enterNative() {
+  std::lock_guard<std::mutex> g(mu_);
+  if (closing_) return false;
+  inNative_ = true;
+  return true;
+}
+
+void WriterSession::leaveNative() {
+  std::lock_guard<std::mutex> g(mu_);
+  inNative_ = false;
+  cv_.notify_all();
+}
+
+void WriterSession::beginClose() {
+  std::unique_lock<std::mutex> g(mu_);
+  if (closing_) return;
+  closing_ = true;
+  if (inNative_) {
+    // Our in-flight operation waits on sem-r: wake it (§15.3). Harmless for the Reader: sem-r
+    // is only a wake-up signal, `free` is authoritative.
+    semPostOnce(semR_);
+    cv_.wait_for(g, std::chrono::milliseconds(250), [&] { return !inNative_; });
+  }
+}
+
+void WriterSession::finishClose() {
+  std::unique_lock<std::mutex> g(mu_);
+  if (closed_) return;
+  if (inNative_) cv_.wait(g, [&] { return !inNative_; });
+  closed_ = true;
+  uint64_t expected = selfPid();
+  Oieb(mapping_->base()).cas(off::kWriterPid, expected, 0);  // only if still ours
+  sem_close(semW_);
+  sem_close(semR_);
+  semW_ = semR_ = nullptr;
+  mapping_.reset();
+  ::close(fd_);
+  fd_ = -1;
+}
+
+}  // namespace zb

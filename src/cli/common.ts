@@ -1,0 +1,122 @@
+// Shared pieces of the CLI commands: option parsers, the JSON summary, signal handling.
+import { InvalidArgumentError as CommanderArgumentError } from 'commander';
+import { ZeroBufferError } from '../errors';
+
+/** The single JSON object printed by `read`/`write --json`. */
+export interface TransferSummary {
+  operation: 'read' | 'write';
+  buffer_name: string;
+  frames: number;
+  frame_size: number;
+  metadata_size: number;
+  errors: string[];
+  verification_errors: number;
+  duration_seconds: number;
+  /** MiB per second (2^20 bytes/s) of payload bytes, like the other implementations' CLIs. */
+  throughput_mbps: number;
+}
+
+/** Most error messages kept in `errors` (the count is always exact in verification_errors). */
+export const MAX_REPORTED_ERRORS = 20;
+
+export function parseNonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0) {
+    throw new CommanderArgumentError(`expected a non-negative integer, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export function parsePositiveInt(value: string): number {
+  const n = parseNonNegativeInt(value);
+  if (n === 0) throw new CommanderArgumentError('expected a positive integer, got 0');
+  return n;
+}
+
+export function parseChoice<T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value: string) => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new CommanderArgumentError(`expected one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+    }
+    return value as T;
+  };
+}
+
+/** `ClassName [CODE]: message` for ZeroBufferErrors, the message otherwise. */
+export function describeError(err: unknown): string {
+  if (err instanceof ZeroBufferError) return `${err.name} [${err.code}]: ${err.message}`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** JSON.stringify that writes bigints as decimal numbers (u64 OIEB fields, PIDs). */
+export function toJson(value: unknown, space?: number): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v), space);
+}
+
+export function mibPerSecond(bytes: number, seconds: number): number {
+  return seconds > 0 ? bytes / (1024 * 1024) / seconds : 0;
+}
+
+export function round(x: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/**
+ * Installs SIGINT/SIGTERM handlers that call `onSignal` once (which closes the Reader/Writer so a
+ * blocked call ends with ClosedError and the Reader unlinks its shared memory). A second signal
+ * exits immediately. Returns a function that removes the handlers and the signal that arrived.
+ */
+export function handleSignals(onSignal: (signal: NodeJS.Signals) => void): {
+  dispose(): void;
+  received(): NodeJS.Signals | null;
+  /** Resolves when the first signal arrives (to cut waits such as --delay-ms short). */
+  stopped: Promise<void>;
+} {
+  let got: NodeJS.Signals | null = null;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  const handler = (signal: NodeJS.Signals): void => {
+    if (got !== null) process.exit(signal === 'SIGINT' ? 130 : 143);
+    got = signal;
+    resolveStopped();
+    onSignal(signal);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+    received: () => got,
+    stopped,
+  };
+}
+
+export function signalExitCode(signal: NodeJS.Signals | null): number {
+  return signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Prints the summary: one JSON object on stdout with --json, a short human summary otherwise. */
+export function printSummary(s: TransferSummary, json: boolean, ok: boolean): void {
+  if (json) {
+    process.stdout.write(toJson(s) + '\n');
+  } else {
+    const verb = s.operation === 'read' ? 'read' : 'wrote';
+    process.stdout.write(
+      `${verb} ${s.frames} frame(s)` +
+        (s.frame_size ? ` of ${s.frame_size} bytes` : '') +
+        ` ${s.operation === 'read' ? 'from' : 'to'} ${JSON.stringify(s.buffer_name)} in ${s.duration_seconds.toFixed(3)} s` +
+        ` (${s.throughput_mbps.toFixed(1)} MiB/s), metadata ${s.metadata_size} bytes, verification errors ${s.verification_errors}\n`,
+    );
+  }
+  if (!ok || s.errors.length > 0) {
+    for (const e of s.errors) process.stderr.write(`zerobuffer ${s.operation}: ${e}\n`);
+  }
+}

@@ -1,0 +1,126 @@
+// `zerobuffer read <name>`: create the buffer, read and verify frames, print a summary.
+import { performance } from 'node:perf_hooks';
+import { Reader } from '../reader';
+import { ClosedError, WriterDeadError } from '../errors';
+import { align64, DEFAULT_METADATA_SIZE, DEFAULT_PAYLOAD_SIZE, MAX_BUFFER_SIZE } from '../config';
+import { PatternVerifier, type Pattern } from './patterns';
+import { describeError, handleSignals, MAX_REPORTED_ERRORS, mibPerSecond, printSummary, round, signalExitCode, type TransferSummary } from './common';
+
+export interface ReadOptions {
+  frames: number;
+  size?: number;
+  metadataSize?: number;
+  payloadSize?: number;
+  verify: Pattern | 'none';
+  timeoutMs: number;
+  json: boolean;
+}
+
+/** Default ring size: 1 MiB, or four frames of --size when that is larger. */
+export function defaultPayloadSize(frameSize: number | undefined): number {
+  if (frameSize === undefined) return DEFAULT_PAYLOAD_SIZE;
+  return Math.min(MAX_BUFFER_SIZE, Math.max(DEFAULT_PAYLOAD_SIZE, align64(4 * (frameSize + 16))));
+}
+
+/** Runs the command and returns the process exit code. */
+export async function runRead(name: string, o: ReadOptions): Promise<number> {
+  const summary: TransferSummary = {
+    operation: 'read',
+    buffer_name: name,
+    frames: 0,
+    frame_size: o.size ?? 0,
+    metadata_size: 0,
+    errors: [],
+    verification_errors: 0,
+    duration_seconds: 0,
+    throughput_mbps: 0,
+  };
+  const addError = (msg: string): void => {
+    if (summary.errors.length < MAX_REPORTED_ERRORS) summary.errors.push(msg);
+  };
+  const started = performance.now();
+  let firstFrameAt = -1;
+  let bytes = 0;
+  let ok = true;
+  let reader: Reader | undefined;
+  const signals = handleSignals(() => reader?.close());
+  try {
+    reader = await Reader.create(name, {
+      metadataSize: o.metadataSize ?? DEFAULT_METADATA_SIZE,
+      payloadSize: o.payloadSize ?? defaultPayloadSize(o.size),
+    });
+    if (signals.received()) reader.close();
+    if (!o.json) {
+      process.stderr.write(
+        `zerobuffer read: buffer ${JSON.stringify(name)} ready (metadata ${reader.metadataSize}, payload ${reader.payloadSize} bytes), waiting for a writer\n`,
+      );
+    }
+    const verifier = o.verify === 'none' ? null : new PatternVerifier(o.verify);
+    let gotMetadata = false;
+    while (o.frames === 0 || summary.frames < o.frames) {
+      let frame;
+      try {
+        frame = await reader.read(o.timeoutMs);
+      } catch (err) {
+        if (err instanceof WriterDeadError && o.frames === 0) break; // writer gone, ring drained: normal end
+        if (err instanceof ClosedError && signals.received()) {
+          addError(`interrupted by ${signals.received()} after ${summary.frames} frame(s)`);
+        } else if (err instanceof WriterDeadError) {
+          addError(`writer gone after ${summary.frames} of ${o.frames} frame(s): ${describeError(err)}`);
+        } else {
+          addError(describeError(err));
+        }
+        ok = false;
+        break;
+      }
+      if (frame === null) {
+        addError(
+          summary.frames === 0
+            ? `no frame within ${o.timeoutMs} ms (is a writer connected?)`
+            : `timed out after ${o.timeoutMs} ms waiting for frame ${summary.frames + 1} (received ${summary.frames})`,
+        );
+        ok = false;
+        break;
+      }
+      const k = summary.frames;
+      if (firstFrameAt < 0) firstFrameAt = performance.now();
+      try {
+        if (!gotMetadata) {
+          gotMetadata = true;
+          summary.metadata_size = reader.getMetadata().byteLength;
+        }
+        if (o.size !== undefined && frame.size !== o.size) {
+          summary.verification_errors++;
+          addError(`frame ${k} (sequence ${frame.sequence}): size ${frame.size}, expected ${o.size}`);
+        } else if (verifier) {
+          const at = verifier.firstMismatch(frame.data, k);
+          if (at >= 0) {
+            summary.verification_errors++;
+            addError(
+              `frame ${k} (sequence ${frame.sequence}): byte ${at} is ${frame.data[at]}, expected ${verifier.expectedByte(at, k)} (${o.verify} pattern)`,
+            );
+          }
+        }
+        if (o.size === undefined && summary.frame_size === 0) summary.frame_size = frame.size;
+        bytes += frame.size;
+        summary.frames++;
+      } finally {
+        frame.release();
+      }
+    }
+  } catch (err) {
+    addError(describeError(err));
+    ok = false;
+  } finally {
+    reader?.close();
+    signals.dispose();
+  }
+  const end = performance.now();
+  summary.duration_seconds = round((end - (firstFrameAt >= 0 ? firstFrameAt : started)) / 1000, 6);
+  summary.throughput_mbps = round(mibPerSecond(bytes, summary.duration_seconds), 3);
+  if (summary.verification_errors > 0) ok = false;
+  if (o.frames > 0 && summary.frames < o.frames) ok = false;
+  printSummary(summary, o.json, ok);
+  if (ok) return 0;
+  return signals.received() ? signalExitCode(signals.received()) : 1;
+}

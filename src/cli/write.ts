@@ -1,0 +1,97 @@
+// `zerobuffer write <name>`: connect to an existing buffer and write pattern frames.
+import { performance } from 'node:perf_hooks';
+import { Writer, type WritableFrame } from '../writer';
+import { BufferFullError, ClosedError, ZeroBufferError } from '../errors';
+import { fillPattern, type Pattern } from './patterns';
+import { describeError, handleSignals, MAX_REPORTED_ERRORS, mibPerSecond, printSummary, round, signalExitCode, sleep, type TransferSummary } from './common';
+
+export interface WriteOptions {
+  frames: number;
+  size: number;
+  pattern: Pattern;
+  metadata?: string;
+  delayMs: number;
+  timeoutMs: number;
+  json: boolean;
+}
+
+/** Errors that mean "the Reader is not (yet) ready": retried while connecting. */
+const TRANSIENT_CONNECT_CODES = new Set(['ZB_BUFFER_NOT_FOUND', 'ZB_INVALID_OIEB', 'ZB_NO_READER']);
+
+/** Connects, retrying every 100 ms up to `timeoutMs` while the buffer does not exist yet. */
+export async function connectWithRetry(name: string, timeoutMs: number, stopped: () => boolean): Promise<Writer> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await Writer.connect(name, { writeTimeoutMs: timeoutMs });
+    } catch (err) {
+      if (!(err instanceof ZeroBufferError) || !TRANSIENT_CONNECT_CODES.has(err.code) || performance.now() >= deadline || stopped()) throw err;
+      await sleep(100);
+    }
+  }
+}
+
+/** Runs the command and returns the process exit code. */
+export async function runWrite(name: string, o: WriteOptions): Promise<number> {
+  const metadata = o.metadata !== undefined ? Buffer.from(o.metadata, 'utf8') : undefined;
+  const summary: TransferSummary = {
+    operation: 'write',
+    buffer_name: name,
+    frames: 0,
+    frame_size: o.size,
+    metadata_size: metadata?.byteLength ?? 0,
+    errors: [],
+    verification_errors: 0,
+    duration_seconds: 0,
+    throughput_mbps: 0,
+  };
+  const addError = (msg: string): void => {
+    if (summary.errors.length < MAX_REPORTED_ERRORS) summary.errors.push(msg);
+  };
+  let writer: Writer | undefined;
+  let ok = true;
+  let started = performance.now();
+  const signals = handleSignals(() => writer?.close());
+  try {
+    writer = await connectWithRetry(name, o.timeoutMs, () => signals.received() !== null);
+    if (signals.received()) writer.close();
+    if (metadata !== undefined) writer.setMetadata(metadata);
+    started = performance.now();
+    for (let k = 0; o.frames === 0 || k < o.frames; k++) {
+      if (signals.received()) throw new ClosedError('interrupted');
+      // Zero-copy: reserve the frame in the ring, fill it in place, publish it. Try without waiting
+      // on the JS thread first; only a full ring goes to the async (worker-thread) wait.
+      let frame: WritableFrame;
+      try {
+        frame = writer.acquireSync(o.size, 0);
+      } catch (err) {
+        if (!(err instanceof BufferFullError) || err.code !== 'ZB_BUFFER_FULL') throw err;
+        frame = await writer.acquire(o.size, o.timeoutMs);
+      }
+      fillPattern(frame.data, o.pattern, k);
+      frame.commit();
+      summary.frames++;
+      if (o.delayMs > 0) await Promise.race([sleep(o.delayMs), signals.stopped]);
+    }
+  } catch (err) {
+    const sig = signals.received();
+    if (sig !== null && (err instanceof ClosedError || !(err instanceof ZeroBufferError))) {
+      if (o.frames > 0) {
+        addError(`interrupted by ${sig} after ${summary.frames} of ${o.frames} frame(s)`);
+        ok = false;
+      }
+    } else {
+      addError(o.frames > 0 ? `after ${summary.frames} of ${o.frames} frame(s): ${describeError(err)}` : describeError(err));
+      ok = false;
+    }
+  } finally {
+    writer?.close();
+    signals.dispose();
+  }
+  summary.duration_seconds = round((performance.now() - started) / 1000, 6);
+  summary.throughput_mbps = round(mibPerSecond(summary.frames * o.size, summary.duration_seconds), 3);
+  if (o.frames > 0 && summary.frames < o.frames) ok = false;
+  printSummary(summary, o.json, ok);
+  if (ok) return 0;
+  return signals.received() ? signalExitCode(signals.received()) : 1;
+}

@@ -1,0 +1,413 @@
+// Error classes of protocol.md §9.
+//
+// Every error the library throws is a ZeroBufferError with a stable string `code`. Errors coming
+// from the native addon carry only `code` (plus a few extra fields); `fromNative()` maps that code
+// to the matching class. Messages are never parsed.
+
+/** Every stable error code of protocol.md §9. */
+export type ErrorCode =
+  | 'ZB_INVALID_NAME'
+  | 'ZB_INVALID_CONFIG'
+  | 'ZB_INVALID_ARGUMENT'
+  | 'ZB_READER_EXISTS'
+  | 'ZB_BUFFER_NOT_FOUND'
+  | 'ZB_INVALID_OIEB'
+  | 'ZB_INCOMPATIBLE_VERSION'
+  | 'ZB_NO_READER'
+  | 'ZB_READER_DEAD'
+  | 'ZB_WRITER_EXISTS'
+  | 'ZB_WRITER_DEAD'
+  | 'ZB_BUFFER_FULL'
+  | 'ZB_FRAME_UNPLACEABLE'
+  | 'ZB_FRAME_TOO_LARGE'
+  | 'ZB_INVALID_FRAME_SIZE'
+  | 'ZB_METADATA_ALREADY_WRITTEN'
+  | 'ZB_METADATA_TOO_LARGE'
+  | 'ZB_SEQUENCE_ERROR'
+  | 'ZB_CORRUPT_FRAME'
+  | 'ZB_CORRUPT_METADATA'
+  | 'ZB_CLOSED'
+  | 'ZB_INVALID_STATE'
+  | 'ZB_NO_SPACE'
+  | 'ZB_PERMISSION_DENIED'
+  | 'ZB_RESOURCE_LIMIT'
+  | 'ZB_OS_ERROR';
+
+/** Options accepted by every error constructor. */
+export interface ZeroBufferErrorOptions {
+  /** The underlying error (e.g. the native error this one was mapped from). */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error thrown by zerobuffer-ts. Tests and applications should rely only on
+ * the class, {@link ZeroBufferError.code} and the documented extra fields (protocol.md §9).
+ */
+export class ZeroBufferError extends Error {
+  /** Stable machine-readable code (protocol.md §9). */
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: ZeroBufferErrorOptions) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A bad argument: buffer/channel name (`ZB_INVALID_NAME`, §2.2), size configuration
+ * (`ZB_INVALID_CONFIG`, §2.7) or any other argument such as a negative timeout, `Infinity` in a
+ * synchronous call, non-`Uint8Array` data or empty metadata (`ZB_INVALID_ARGUMENT`).
+ */
+export class InvalidArgumentError extends ZeroBufferError {
+  declare readonly code: 'ZB_INVALID_NAME' | 'ZB_INVALID_CONFIG' | 'ZB_INVALID_ARGUMENT';
+  constructor(
+    code: 'ZB_INVALID_NAME' | 'ZB_INVALID_CONFIG' | 'ZB_INVALID_ARGUMENT',
+    message: string,
+    options?: ZeroBufferErrorOptions,
+  ) {
+    super(code, message, options);
+  }
+}
+
+/**
+ * A Reader for this name already exists: its lock is held by a live process, a live `reader_pid`
+ * was found in an existing segment, or a creation race was lost (`ZB_READER_EXISTS`, §2.5.4, §2.7).
+ */
+export class ReaderAlreadyConnectedError extends ZeroBufferError {
+  declare readonly code: 'ZB_READER_EXISTS';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_READER_EXISTS', message, options);
+  }
+}
+
+/** The shared memory object or a semaphore is missing when a Writer connects (`ZB_BUFFER_NOT_FOUND`, §7.1). */
+export class BufferNotFoundError extends ZeroBufferError {
+  declare readonly code: 'ZB_BUFFER_NOT_FOUND';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_BUFFER_NOT_FOUND', message, options);
+  }
+}
+
+/**
+ * The OIEB is invalid: `oieb_size ≠ 128`, object smaller than 128 bytes, inconsistent geometry or
+ * `payload_free_bytes > P` (`ZB_INVALID_OIEB`, §3.4, §8.2.3). Transient while a Reader initialises.
+ */
+export class InvalidOiebError extends ZeroBufferError {
+  declare readonly code: 'ZB_INVALID_OIEB';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_INVALID_OIEB', message, options);
+  }
+}
+
+/** The segment's protocol major version is not 1 (`ZB_INCOMPATIBLE_VERSION`, §3.4). */
+export class IncompatibleVersionError extends ZeroBufferError {
+  declare readonly code: 'ZB_INCOMPATIBLE_VERSION';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_INCOMPATIBLE_VERSION', message, options);
+  }
+}
+
+/**
+ * The Reader is not there: none live at connection (`ZB_NO_READER`, §7.1 step 6) or it died or
+ * closed while writing/acquiring (`ZB_READER_DEAD`, §8.2.3).
+ */
+export class ReaderDeadError extends ZeroBufferError {
+  declare readonly code: 'ZB_NO_READER' | 'ZB_READER_DEAD';
+  constructor(code: 'ZB_NO_READER' | 'ZB_READER_DEAD', message: string, options?: ZeroBufferErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** A live Writer is already connected to the buffer (`ZB_WRITER_EXISTS`, §7.1 step 7). */
+export class WriterAlreadyConnectedError extends ZeroBufferError {
+  declare readonly code: 'ZB_WRITER_EXISTS';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_WRITER_EXISTS', message, options);
+  }
+}
+
+/**
+ * The Writer crashed, or closed gracefully and every frame it wrote has been consumed
+ * (`ZB_WRITER_DEAD`, §6.3).
+ */
+export class WriterDeadError extends ZeroBufferError {
+  declare readonly code: 'ZB_WRITER_DEAD';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_WRITER_DEAD', message, options);
+  }
+}
+
+/**
+ * No space before the write deadline (`ZB_BUFFER_FULL`, §8.2.3), or the frame can never be placed
+ * at the current write position (`ZB_FRAME_UNPLACEABLE`, §5.10; thrown without waiting).
+ */
+export class BufferFullError extends ZeroBufferError {
+  declare readonly code: 'ZB_BUFFER_FULL' | 'ZB_FRAME_UNPLACEABLE';
+  constructor(code: 'ZB_BUFFER_FULL' | 'ZB_FRAME_UNPLACEABLE', message: string, options?: ZeroBufferErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** The frame size is not placeable in this ring: not in `[1, P − 32]` and not `P − 16` (`ZB_FRAME_TOO_LARGE`, §5.4). */
+export class FrameTooLargeError extends ZeroBufferError {
+  declare readonly code: 'ZB_FRAME_TOO_LARGE';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_FRAME_TOO_LARGE', message, options);
+  }
+}
+
+/** A frame of size 0 was written or acquired (`ZB_INVALID_FRAME_SIZE`, §5.4; size 0 is the wrap marker). */
+export class InvalidFrameSizeError extends ZeroBufferError {
+  declare readonly code: 'ZB_INVALID_FRAME_SIZE';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_INVALID_FRAME_SIZE', message, options);
+  }
+}
+
+/** Metadata is write-once per buffer, across Writers (`ZB_METADATA_ALREADY_WRITTEN`, §4.2). */
+export class MetadataAlreadyWrittenError extends ZeroBufferError {
+  declare readonly code: 'ZB_METADATA_ALREADY_WRITTEN';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_METADATA_ALREADY_WRITTEN', message, options);
+  }
+}
+
+/** `8 + N > M`: the metadata (with its 8-byte length prefix) does not fit (`ZB_METADATA_TOO_LARGE`, §4.1). */
+export class MetadataTooLargeError extends ZeroBufferError {
+  declare readonly code: 'ZB_METADATA_TOO_LARGE';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_METADATA_TOO_LARGE', message, options);
+  }
+}
+
+/**
+ * A frame header carried an unexpected sequence number (`ZB_SEQUENCE_ERROR`, §6.2 R8). The Reader
+ * is poisoned afterwards (§6.5). Message: exactly `Sequence error: expected E, got G`.
+ */
+export class SequenceError extends ZeroBufferError {
+  declare readonly code: 'ZB_SEQUENCE_ERROR';
+  /** The sequence number the Reader expected. */
+  readonly expected: bigint;
+  /** The sequence number found in the header. */
+  readonly got: bigint;
+  constructor(expected: bigint, got: bigint, message?: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_SEQUENCE_ERROR', message ?? `Sequence error: expected ${expected}, got ${got}`, options);
+    this.expected = expected;
+    this.got = got;
+  }
+}
+
+/** A frame header is corrupt: size 0 that is not a marker, or the frame crosses the ring end (`ZB_CORRUPT_FRAME`, §6.2). */
+export class CorruptFrameError extends ZeroBufferError {
+  declare readonly code: 'ZB_CORRUPT_FRAME';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_CORRUPT_FRAME', message, options);
+  }
+}
+
+/** The metadata length prefix is inconsistent with the OIEB (`ZB_CORRUPT_METADATA`, §4.4). */
+export class CorruptMetadataError extends ZeroBufferError {
+  declare readonly code: 'ZB_CORRUPT_METADATA';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_CORRUPT_METADATA', message, options);
+  }
+}
+
+/** Operation on a closed Reader/Writer, or an operation ended by `close()` (`ZB_CLOSED`, §15.3). */
+export class ClosedError extends ZeroBufferError {
+  declare readonly code: 'ZB_CLOSED';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_CLOSED', message, options);
+  }
+}
+
+/**
+ * API misuse (`ZB_INVALID_STATE`): commit/abort without a pending acquisition, a second acquire,
+ * a synchronous call while an asynchronous call of the same object is in flight (§15.3), …
+ */
+export class InvalidStateError extends ZeroBufferError {
+  declare readonly code: 'ZB_INVALID_STATE';
+  constructor(message: string, options?: ZeroBufferErrorOptions) {
+    super('ZB_INVALID_STATE', message, options);
+  }
+}
+
+/** Codes of {@link ResourceError}. */
+export type ResourceErrorCode = 'ZB_NO_SPACE' | 'ZB_PERMISSION_DENIED' | 'ZB_RESOURCE_LIMIT' | 'ZB_OS_ERROR';
+
+/**
+ * An operating-system failure: no space in `/dev/shm` (`ZB_NO_SPACE`), permission denied
+ * (`ZB_PERMISSION_DENIED`), descriptor limits (`ZB_RESOURCE_LIMIT`) or anything else (`ZB_OS_ERROR`).
+ */
+export class ResourceError extends ZeroBufferError {
+  declare readonly code: ResourceErrorCode;
+  /** Symbolic errno, e.g. `'ENOSPC'`. */
+  readonly errno: string;
+  /** The failing system call, e.g. `'posix_fallocate'`. */
+  readonly syscall: string;
+  /** The path involved, when known. */
+  readonly path?: string;
+  constructor(
+    code: ResourceErrorCode,
+    message: string,
+    fields: { errno: string; syscall: string; path?: string },
+    options?: ZeroBufferErrorOptions,
+  ) {
+    super(code, message, options);
+    this.errno = fields.errno;
+    this.syscall = fields.syscall;
+    if (fields.path !== undefined) this.path = fields.path;
+  }
+}
+
+/** Maps every code to the class that carries it. */
+export const ERROR_CLASS_BY_CODE: Readonly<Record<ErrorCode, abstract new (...args: never[]) => ZeroBufferError>> = {
+  ZB_INVALID_NAME: InvalidArgumentError,
+  ZB_INVALID_CONFIG: InvalidArgumentError,
+  ZB_INVALID_ARGUMENT: InvalidArgumentError,
+  ZB_READER_EXISTS: ReaderAlreadyConnectedError,
+  ZB_BUFFER_NOT_FOUND: BufferNotFoundError,
+  ZB_INVALID_OIEB: InvalidOiebError,
+  ZB_INCOMPATIBLE_VERSION: IncompatibleVersionError,
+  ZB_NO_READER: ReaderDeadError,
+  ZB_READER_DEAD: ReaderDeadError,
+  ZB_WRITER_EXISTS: WriterAlreadyConnectedError,
+  ZB_WRITER_DEAD: WriterDeadError,
+  ZB_BUFFER_FULL: BufferFullError,
+  ZB_FRAME_UNPLACEABLE: BufferFullError,
+  ZB_FRAME_TOO_LARGE: FrameTooLargeError,
+  ZB_INVALID_FRAME_SIZE: InvalidFrameSizeError,
+  ZB_METADATA_ALREADY_WRITTEN: MetadataAlreadyWrittenError,
+  ZB_METADATA_TOO_LARGE: MetadataTooLargeError,
+  ZB_SEQUENCE_ERROR: SequenceError,
+  ZB_CORRUPT_FRAME: CorruptFrameError,
+  ZB_CORRUPT_METADATA: CorruptMetadataError,
+  ZB_CLOSED: ClosedError,
+  ZB_INVALID_STATE: InvalidStateError,
+  ZB_NO_SPACE: ResourceError,
+  ZB_PERMISSION_DENIED: ResourceError,
+  ZB_RESOURCE_LIMIT: ResourceError,
+  ZB_OS_ERROR: ResourceError,
+};
+
+/** True when `code` is one of the codes of protocol.md §9. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CLASS_BY_CODE, code);
+}
+
+function toBigInt(v: unknown): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+  if (typeof v === 'string' && /^\d+$/.test(v)) return BigInt(v);
+  return -1n;
+}
+
+/**
+ * Builds an error instance of the class that `code` belongs to. Extra fields are taken from
+ * `fields` (`expected`/`got` for `ZB_SEQUENCE_ERROR`, `errno`/`syscall`/`path` for resource errors).
+ */
+export function createError(
+  code: ErrorCode,
+  message: string,
+  fields: Record<string, unknown> = {},
+  options?: ZeroBufferErrorOptions,
+): ZeroBufferError {
+  switch (code) {
+    case 'ZB_INVALID_NAME':
+    case 'ZB_INVALID_CONFIG':
+    case 'ZB_INVALID_ARGUMENT':
+      return new InvalidArgumentError(code, message, options);
+    case 'ZB_READER_EXISTS':
+      return new ReaderAlreadyConnectedError(message, options);
+    case 'ZB_BUFFER_NOT_FOUND':
+      return new BufferNotFoundError(message, options);
+    case 'ZB_INVALID_OIEB':
+      return new InvalidOiebError(message, options);
+    case 'ZB_INCOMPATIBLE_VERSION':
+      return new IncompatibleVersionError(message, options);
+    case 'ZB_NO_READER':
+    case 'ZB_READER_DEAD':
+      return new ReaderDeadError(code, message, options);
+    case 'ZB_WRITER_EXISTS':
+      return new WriterAlreadyConnectedError(message, options);
+    case 'ZB_WRITER_DEAD':
+      return new WriterDeadError(message, options);
+    case 'ZB_BUFFER_FULL':
+    case 'ZB_FRAME_UNPLACEABLE':
+      return new BufferFullError(code, message, options);
+    case 'ZB_FRAME_TOO_LARGE':
+      return new FrameTooLargeError(message, options);
+    case 'ZB_INVALID_FRAME_SIZE':
+      return new InvalidFrameSizeError(message, options);
+    case 'ZB_METADATA_ALREADY_WRITTEN':
+      return new MetadataAlreadyWrittenError(message, options);
+    case 'ZB_METADATA_TOO_LARGE':
+      return new MetadataTooLargeError(message, options);
+    case 'ZB_SEQUENCE_ERROR':
+      return new SequenceError(toBigInt(fields.expected), toBigInt(fields.got), message, options);
+    case 'ZB_CORRUPT_FRAME':
+      return new CorruptFrameError(message, options);
+    case 'ZB_CORRUPT_METADATA':
+      return new CorruptMetadataError(message, options);
+    case 'ZB_CLOSED':
+      return new ClosedError(message, options);
+    case 'ZB_INVALID_STATE':
+      return new InvalidStateError(message, options);
+    case 'ZB_NO_SPACE':
+    case 'ZB_PERMISSION_DENIED':
+    case 'ZB_RESOURCE_LIMIT':
+    case 'ZB_OS_ERROR':
+      return new ResourceError(
+        code,
+        message,
+        {
+          errno: typeof fields.errno === 'string' ? fields.errno : String(fields.errno ?? 'UNKNOWN'),
+          syscall: typeof fields.syscall === 'string' ? fields.syscall : String(fields.syscall ?? 'unknown'),
+          path: typeof fields.path === 'string' ? fields.path : undefined,
+        },
+        options,
+      );
+  }
+}
+
+/**
+ * Maps an error thrown or rejected by the native addon to its ZeroBufferError class, using only
+ * the error's `code` (never its message). Errors that already are ZeroBufferErrors, and errors
+ * without a known code (e.g. a TypeError), are returned unchanged; non-Error values are wrapped.
+ */
+export function fromNative(err: unknown): Error {
+  if (err instanceof ZeroBufferError) return err;
+  if (err !== null && typeof err === 'object') {
+    const e = err as Record<string, unknown>;
+    if (isErrorCode(e.code)) {
+      const message = typeof e.message === 'string' ? e.message : String(e.code);
+      const mapped = createError(e.code, message, e, { cause: err });
+      if (err instanceof Error && typeof err.stack === 'string') {
+        // Keep the native throw site; the class name in the first line is ours.
+        mapped.stack = `${mapped.name}: ${message}\n${err.stack.split('\n').slice(1).join('\n')}`;
+      }
+      return mapped;
+    }
+    if (err instanceof Error) return err;
+  }
+  return new Error(String(err));
+}
+
+/** Runs a synchronous native call and maps whatever it throws with {@link fromNative}. */
+export function callNative<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw fromNative(err);
+  }
+}
+
+/** Awaits a native Promise and maps its rejection with {@link fromNative}. */
+export async function awaitNative<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    throw fromNative(err);
+  }
+}

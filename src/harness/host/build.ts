@@ -1,0 +1,115 @@
+// Servos run compiled JavaScript from dist/. Before the first scenario the host makes sure dist is
+// not older than any TypeScript source the servos load (src/, steps/); if it is, it runs the
+// incremental `tsc -p tsconfig.json` build (tsBuildInfo is configured). A mkdir lock serialises
+// parallel cucumber workers. An edited step is therefore never silently run stale in a servo.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../paths';
+import { isPidAlive } from '../diagnostics/pids';
+
+const SOURCE_DIRS = ['src', 'steps'];
+
+function walk(dir: string, out: string[]): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(p);
+  }
+}
+
+function mtime(p: string): number {
+  try {
+    return fs.statSync(p).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/** Sources whose compiled .js is missing or older (and not covered by the last harness build stamp). */
+export function staleSources(): string[] {
+  const root = repoRoot();
+  const stamp = mtime(path.join(root, 'dist', '.harness-build-stamp'));
+  const files: string[] = [];
+  for (const d of SOURCE_DIRS) walk(path.join(root, d), files);
+  const stale: string[] = [];
+  for (const f of files) {
+    const rel = path.relative(root, f).replace(/\.ts$/, '.js');
+    const js = mtime(path.join(root, 'dist', rel));
+    if (js < 0 || mtime(f) > Math.max(js, stamp)) stale.push(path.relative(root, f));
+  }
+  return stale;
+}
+
+function withLock<T>(lockDir: string, fn: () => T): T {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let owner = NaN;
+      try {
+        owner = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+      } catch {
+        // being created
+      }
+      if (Number.isFinite(owner) && !isPidAlive(owner)) {
+        fs.rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`build lock ${lockDir} held for more than 180 s`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+export interface BuildResult {
+  rebuilt: boolean;
+  ms: number;
+  stale: string[];
+  warnings: string;
+}
+
+export function ensureFreshBuild(): BuildResult {
+  const t0 = Date.now();
+  const initial = staleSources();
+  if (initial.length === 0) return { rebuilt: false, ms: Date.now() - t0, stale: [], warnings: '' };
+  const root = repoRoot();
+  fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+  return withLock(path.join(root, 'dist', '.harness-build.lock'), () => {
+    const stale = staleSources();
+    if (stale.length === 0) return { rebuilt: false, ms: Date.now() - t0, stale: initial, warnings: '' };
+    const started = Date.now();
+    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8', timeout: 170_000 });
+    const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+    if (r.error !== undefined) throw new Error(`tsc build failed to run: ${r.error.message}`);
+    // tsc exit 2 = type errors but JavaScript emitted; exit 1 = nothing emitted
+    const still = staleSources().filter((f) => {
+      const js = path.join(root, 'dist', f.replace(/\.ts$/, '.js'));
+      return mtime(js) < 0;
+    });
+    if (r.status !== 0 && (r.status !== 2 || still.length > 0)) {
+      throw new Error(`tsc -p tsconfig.json failed (exit ${r.status}); servos would run stale JavaScript:\n${output}`);
+    }
+    const stampPath = path.join(root, 'dist', '.harness-build-stamp');
+    fs.writeFileSync(stampPath, `${new Date(started).toISOString()}\n`);
+    const t = new Date(started);
+    fs.utimesSync(stampPath, t, t);
+    return { rebuilt: true, ms: Date.now() - t0, stale, warnings: r.status === 0 ? '' : output };
+  });
+}

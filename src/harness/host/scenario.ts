@@ -1,0 +1,142 @@
+// Scenario bookkeeping on the host: run id, naming, the servos of this scenario execution
+// (started, replaced, killed), the scenario buffer, and teardown (quiesce → shutdown → SIGKILL
+// fallback → hygiene).
+import * as path from 'node:path';
+import { BufferNamingService, makeRunId } from '../naming';
+import type { Logger } from '../logging';
+import { logsRoot } from '../paths';
+import { T_SHUTDOWN } from '../timing';
+import { describeError } from '../assert';
+import { ServoProcess, describeExit } from './servo-process';
+import { removeRunObjects } from './hygiene';
+
+/** `the '<role>' process` anywhere in a step text. */
+const ROLE_PHRASE = /the '([^']*)' process/g;
+
+export function rolesNamedIn(stepTexts: readonly string[]): string[] {
+  const roles: string[] = [];
+  for (const t of stepTexts) for (const m of t.matchAll(ROLE_PHRASE)) if (!roles.includes(m[1]!)) roles.push(m[1]!);
+  return roles;
+}
+
+export interface TeardownReport {
+  unobserved: string[];
+  problems: string[];
+  removed: string[];
+  ms: number;
+}
+
+export class ScenarioRun {
+  readonly runId: string;
+  readonly naming: BufferNamingService;
+  readonly logDir: string;
+  readonly logger: Logger;
+  /** Every servo ever started in this scenario (for logs), in start order. */
+  readonly servos: ServoProcess[] = [];
+  /** role → its processes: [0] is "the '<role>' process", later entries are second ones. */
+  readonly roles = new Map<string, ServoProcess[]>();
+  /** Most recently targeted servo (routing rule 8). */
+  inherited: ServoProcess | null = null;
+  /** Base name of the most recently mentioned buffer/channel (steps.md §3.4 item 6). */
+  scenarioBuffer: string | undefined;
+  startMs = 0;
+
+  constructor(
+    readonly ordinal: number,
+    readonly name: string,
+    readonly featureId: string,
+    readonly namedRoles: readonly string[],
+    hostLogger: Logger,
+  ) {
+    this.runId = makeRunId(process.pid, process.env.CUCUMBER_WORKER_ID ?? '0', ordinal);
+    this.naming = new BufferNamingService(this.runId);
+    this.logDir = path.join(logsRoot(), this.runId);
+    this.logger = hostLogger.child({ scenario: name, runId: this.runId });
+  }
+
+  /** Start one servo for every named role, in parallel, and wait for their handshakes. */
+  async start(): Promise<void> {
+    const t0 = performance.now();
+    const results = await Promise.allSettled(this.namedRoles.map((r) => this.spawn(r)));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    this.startMs = performance.now() - t0;
+    if (failed.length > 0) throw new Error(`starting servos failed:\n${failed.map((f) => describeError(f.reason)).join('\n')}`);
+    this.logger.info({ roles: this.namedRoles, ms: Math.round(this.startMs) }, 'servos ready');
+  }
+
+  /** Spawn a servo for `role` and append it to the role's list. */
+  async spawn(role: string): Promise<ServoProcess> {
+    const list = this.roles.get(role) ?? [];
+    this.roles.set(role, list);
+    const ordinal = this.servos.filter((s) => s.role === role).length + 1;
+    const sp = await ServoProcess.start({
+      role,
+      ordinal,
+      runId: this.runId,
+      scenario: this.name,
+      featureId: this.featureId,
+      logDir: this.logDir,
+      logger: this.logger,
+    });
+    this.servos.push(sp);
+    list.push(sp);
+    return sp;
+  }
+
+  /** "the '<role>' process". */
+  current(role: string): ServoProcess | undefined {
+    return this.roles.get(role)?.[0];
+  }
+
+  liveServos(): ServoProcess[] {
+    return this.servos.filter((s) => s.alive);
+  }
+
+  /** role → PIDs (current first), sent to servos in executeStep's Context. */
+  roleTable(): Record<string, number[]> {
+    const t: Record<string, number[]> = {};
+    for (const [role, list] of this.roles) t[role] = list.map((s) => s.pid);
+    return t;
+  }
+
+  /**
+   * Teardown (always): quiesce every live servo (stop background work, collect unobserved
+   * failures), shut them down gracefully (≤ 5 s, then SIGKILL), then unlink every OS object whose
+   * name contains the run id. Hygiene never changes the result.
+   */
+  async teardown(): Promise<TeardownReport> {
+    const t0 = performance.now();
+    const unobserved: string[] = [];
+    const problems: string[] = [];
+    const live = this.liveServos();
+    await Promise.all(
+      live.map(async (s) => {
+        if (s.wedged) return;
+        try {
+          const q = await s.quiesce();
+          for (const u of q.Unobserved) unobserved.push(`${s.label}: ${u}`);
+        } catch (e) {
+          problems.push(`quiesce of ${s.label} failed: ${describeError(e)}`);
+        }
+      }),
+    );
+    await Promise.all(
+      live.map(async (s) => {
+        try {
+          const how = await s.stop(T_SHUTDOWN);
+          if (how === 'killed') problems.push(`${s.label} did not exit within ${T_SHUTDOWN} ms after shutdown and was SIGKILLed`);
+        } catch (e) {
+          problems.push(`stopping ${s.label} failed: ${describeError(e)}`);
+        }
+      }),
+    );
+    for (const s of this.servos) {
+      if (s.exit !== null && !s.killedOnPurpose) problems.push(`${s.label} died unexpectedly (${describeExit(s.exit)})`);
+    }
+    const removed = removeRunObjects(this.runId);
+    if (removed.length > 0) this.logger.info({ removed }, 'hygiene: removed leftovers of this run id');
+    const ms = performance.now() - t0;
+    this.logger.info({ ms: Math.round(ms), unobserved, problems }, 'scenario teardown done');
+    return { unobserved, problems, removed, ms };
+  }
+}

@@ -1,0 +1,286 @@
+// Host-side handle of one servo process: spawn (compiled JS), handshake, bounded requests that
+// also fail on unexpected death, graceful shutdown with SIGKILL fallback, real SIGKILL + reap.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from '../logging';
+import { formatRecord, verboseEnabled } from '../logging';
+import { createStreamConnection, type MessageConnection } from '../rpc/connection';
+import type { CleanupResult, ExecuteStepParams, InitializeParams, ServoStatus, StepResult } from '../rpc/protocol';
+import { servoEntry } from '../paths';
+import { T_HANDSHAKE, T_REAP, T_SHUTDOWN, sleep, within } from '../timing';
+import { processState } from '../diagnostics/pids';
+import { supervisor } from './supervisor';
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface SpawnOptions {
+  role: string;
+  /** 1 for "the '<role>' process", 2 for a second one, … */
+  ordinal: number;
+  runId: string;
+  scenario: string;
+  featureId: string;
+  logDir: string;
+  logger: Logger;
+}
+
+export class ServoDiedError extends Error {}
+export class ServoTimeoutError extends Error {}
+
+const STDERR_TAIL_LINES = 60;
+
+export class ServoProcess {
+  readonly role: string;
+  readonly ordinal: number;
+  readonly runId: string;
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly logFile: string;
+  readonly stderrFile: string;
+  readonly spawnedAt = performance.now();
+  readyAt = 0;
+  exit: ExitInfo | null = null;
+  readonly exited: Promise<ExitInfo>;
+  /** Set when the host killed it on purpose (kill/crash step, replacement, teardown). */
+  killedOnPurpose = false;
+  /** Set when a step timed out: teardown SIGKILLs instead of a graceful shutdown. */
+  wedged = false;
+  private readonly conn: MessageConnection;
+  private readonly stderrTail: string[] = [];
+  private readonly stderrStream: fs.WriteStream;
+  private readonly logger: Logger;
+
+  private constructor(o: SpawnOptions, child: ChildProcess) {
+    this.role = o.role;
+    this.ordinal = o.ordinal;
+    this.runId = o.runId;
+    this.child = child;
+    if (child.pid === undefined) throw new Error(`spawning servo '${o.role}' failed (no pid)`);
+    this.pid = child.pid;
+    this.logFile = path.join(o.logDir, `${o.role}-${this.pid}.log`);
+    this.stderrFile = path.join(o.logDir, `${o.role}-${this.pid}.stderr.log`);
+    this.logger = o.logger.child({ servo: `${o.role}#${o.ordinal}`, servoPid: this.pid });
+    this.exited = new Promise<ExitInfo>((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        supervisor.forget(this);
+        this.logger.debug({ code, signal }, 'servo exited');
+        resolve(this.exit);
+      });
+    });
+    this.stderrStream = fs.createWriteStream(this.stderrFile, { flags: 'a' });
+    const verbose = verboseEnabled();
+    let partial = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      this.stderrStream.write(chunk);
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line === '') continue;
+        // JSON log copies (verbose mode) are not "stderr output" for the tail
+        const isLog = line.startsWith('{"level"');
+        if (!isLog) {
+          this.stderrTail.push(line);
+          if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+        }
+        if (verbose) process.stderr.write(`${formatRecord(line, `[${this.role}:${this.pid}]`)}\n`);
+      }
+    });
+    child.stdin!.on('error', () => undefined); // EPIPE after death is reported through `exited`
+    this.conn = createStreamConnection(child.stdout!, child.stdin!);
+    this.conn.onError(() => undefined);
+    this.conn.listen();
+    supervisor.track(this);
+  }
+
+  /** Spawn from compiled JavaScript and complete the readiness handshake (limit 10 s). */
+  static async start(o: SpawnOptions): Promise<ServoProcess> {
+    fs.mkdirSync(o.logDir, { recursive: true });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ZEROBUFFER_RUN_ID: o.runId,
+      ZEROBUFFER_ROLE: o.role,
+      ZEROBUFFER_SCENARIO: o.scenario,
+      ZEROBUFFER_LOG_DIR: o.logDir,
+      ZEROBUFFER_HOST_PID: String(process.pid),
+    };
+    delete env.NODE_OPTIONS; // never inherit a TypeScript loader: servos run compiled JS
+    const child = spawn(process.execPath, [servoEntry()], { stdio: ['pipe', 'pipe', 'pipe'], env, cwd: process.cwd() });
+    const sp = new ServoProcess(o, child);
+    const init: InitializeParams = {
+      Role: o.role,
+      Platform: 'typescript',
+      Scenario: o.scenario,
+      HostPid: process.pid,
+      FeatureId: o.featureId,
+      TestRunId: o.runId,
+    };
+    await sp.request<boolean>('initialize', init, T_HANDSHAKE, 'readiness handshake (initialize)');
+    const st = await sp.status(T_HANDSHAKE);
+    if (st.role !== o.role || st.runId !== o.runId || st.pid !== sp.pid) {
+      throw new Error(
+        `servo handshake mismatch: expected {role ${o.role}, pid ${sp.pid}, runId ${o.runId}}, observed {role ${st.role}, pid ${st.pid}, runId ${st.runId}}`,
+      );
+    }
+    sp.readyAt = performance.now();
+    sp.logger.debug({ ms: Math.round(sp.readyAt - sp.spawnedAt) }, 'servo ready');
+    return sp;
+  }
+
+  get alive(): boolean {
+    return this.exit === null;
+  }
+
+  get label(): string {
+    return `'${this.role}'${this.ordinal > 1 ? ` #${this.ordinal}` : ''} (pid ${this.pid})`;
+  }
+
+  /**
+   * A bounded request: rejects with ServoTimeoutError after `timeoutMs` and with ServoDiedError
+   * when the process exits first — both carrying the log tail (and exit info / stderr tail).
+   */
+  async request<T>(method: string, params: unknown, timeoutMs: number, what: string): Promise<T> {
+    if (this.exit !== null) throw new ServoDiedError(`${what}: servo ${this.label} is dead (${describeExit(this.exit)})\n${this.diagnostics()}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, rej) => {
+      timer = setTimeout(() => rej(new ServoTimeoutError(`${what}: servo ${this.label} did not answer within ${timeoutMs} ms\n${this.diagnostics()}`)), timeoutMs);
+    });
+    const died = this.exited.then((x) => {
+      throw new ServoDiedError(`${what}: servo ${this.label} died unexpectedly (${describeExit(x)})\n${this.diagnostics()}`);
+    });
+    try {
+      return await Promise.race([this.conn.sendRequest(method, params) as Promise<T>, timeout, died]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  status(timeoutMs = 2000): Promise<ServoStatus> {
+    return this.request<ServoStatus>('zb/status', {}, timeoutMs, 'status probe');
+  }
+
+  async executeStep(p: ExecuteStepParams, timeoutMs: number): Promise<StepResult> {
+    try {
+      return await this.request<StepResult>('executeStep', p, timeoutMs, `step "${p.Step}" in ${this.label}`);
+    } catch (e) {
+      if (e instanceof ServoTimeoutError) this.wedged = true;
+      throw e;
+    }
+  }
+
+  /** The tail of this servo's log file (and stderr tail). */
+  diagnostics(lines = 40): string {
+    const parts = [`--- log tail of ${this.label}: ${this.logFile}`, tailFile(this.logFile, lines)];
+    if (this.stderrTail.length > 0) parts.push(`--- stderr tail of ${this.label}`, this.stderrTail.slice(-20).join('\n'));
+    return parts.join('\n');
+  }
+
+  /** Quiesce (stop background work, report unobserved failures). */
+  quiesce(timeoutMs = T_SHUTDOWN): Promise<CleanupResult> {
+    return this.request<CleanupResult>('zb/quiesce', {}, timeoutMs, 'teardown quiesce');
+  }
+
+  /**
+   * Graceful stop: `shutdown` (the servo disposes and exits), wait ≤ graceMs, then SIGKILL.
+   * Returns how it ended.
+   */
+  async stop(graceMs = T_SHUTDOWN): Promise<'exited' | 'killed' | 'already-dead'> {
+    if (this.exit !== null) return 'already-dead';
+    this.killedOnPurpose = true;
+    if (!this.wedged) {
+      try {
+        await this.request<boolean>('shutdown', {}, Math.min(graceMs, 2000), 'shutdown');
+      } catch {
+        // fall through to waiting / SIGKILL
+      }
+    }
+    try {
+      this.child.stdin?.end();
+    } catch {
+      // ignore
+    }
+    const ended = this.wedged ? false : await within(this.exited.then(() => true), graceMs, false);
+    if (ended) {
+      this.finish();
+      return 'exited';
+    }
+    this.logger.warn({ graceMs }, 'servo did not exit in time; SIGKILL');
+    await this.kill();
+    return 'killed';
+  }
+
+  /** `a new '<role>' process`: close stdin, grace, then SIGKILL. */
+  async replace(graceMs: number): Promise<void> {
+    if (this.exit !== null) return;
+    this.killedOnPurpose = true;
+    try {
+      this.child.stdin?.end();
+    } catch {
+      // ignore
+    }
+    const ended = await within(this.exited.then(() => true), graceMs, false);
+    if (!ended) await this.kill();
+    this.finish();
+  }
+
+  /**
+   * Real SIGKILL (steps.md §1.3): no cleanup runs in the victim. Waits (≤ 5 s) until it exited and
+   * was reaped; returns the exit info (the caller asserts the signal).
+   */
+  async kill(limitMs = T_REAP): Promise<ExitInfo & { reaped: boolean }> {
+    this.killedOnPurpose = true;
+    if (this.exit === null) {
+      try {
+        process.kill(this.pid, 'SIGKILL');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+      }
+    }
+    const deadline = performance.now() + limitMs;
+    const x = await within(this.exited, limitMs, null);
+    if (x === null) throw new Error(`SIGKILL of servo ${this.label}: no exit within ${limitMs} ms`);
+    // libuv reaps (waitpid) before emitting 'exit'; verify no zombie is left.
+    let state = processState(this.pid);
+    while (state !== 'gone' && performance.now() < deadline) {
+      await sleep(5);
+      state = processState(this.pid);
+    }
+    this.finish();
+    return { ...x, reaped: state === 'gone' };
+  }
+
+  private finish(): void {
+    this.conn.dispose();
+    this.stderrStream.end();
+  }
+}
+
+export function describeExit(x: ExitInfo): string {
+  return x.signal !== null ? `killed by signal ${x.signal}` : `exit code ${x.code}`;
+}
+
+export function tailFile(file: string, lines: number): string {
+  try {
+    const st = fs.statSync(file);
+    const len = Math.min(st.size, 64 * 1024);
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(len);
+      fs.readSync(fd, buf, 0, len, st.size - len);
+      const all = buf.toString('utf8').split('\n').filter((l) => l !== '');
+      return all
+        .slice(-lines)
+        .map((l) => formatRecord(l, ''))
+        .join('\n');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    return `(log file unavailable: ${(e as Error).message})`;
+  }
+}

@@ -1,0 +1,157 @@
+// pino logging for host and servos: bindings {role, pid, scenario}; level from
+// ZEROBUFFER_LOG_LEVEL (default info). Servos log to their own file per scenario (and, with -v,
+// also to stderr as JSON lines that the host re-formats live). Nothing is ever written to a
+// servo's stdout (it carries protocol frames only).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { format } from 'node:util';
+import pino, { type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+export function logLevel(env: NodeJS.ProcessEnv = process.env): string {
+  const v = (env.ZEROBUFFER_LOG_LEVEL ?? 'info').trim().toLowerCase();
+  if (!LEVELS.includes(v)) throw new Error(`ZEROBUFFER_LOG_LEVEL must be one of ${LEVELS.join(', ')}; got ${JSON.stringify(env.ZEROBUFFER_LOG_LEVEL)}`);
+  return v;
+}
+
+export function verboseEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.ZEROBUFFER_VERBOSE;
+  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
+}
+
+/** One log entry in the servo protocol's executeStep result. */
+export interface StepLog {
+  Timestamp: string;
+  Level: string;
+  Message: string;
+}
+
+/** Collects the log entries emitted while a step runs (for executeStep's Logs). */
+export class LogCapture {
+  private active: StepLog[] | null = null;
+  start(): void {
+    this.active = [];
+  }
+  stop(): StepLog[] {
+    const out = this.active ?? [];
+    this.active = null;
+    return out;
+  }
+  push(level: number, args: unknown[]): void {
+    if (this.active === null || this.active.length >= 1000) return;
+    this.active.push({ Timestamp: new Date().toISOString(), Level: pino.levels.labels[level] ?? String(level), Message: messageOf(args) });
+  }
+}
+
+function messageOf(args: unknown[]): string {
+  if (args.length === 0) return '';
+  const [first, ...rest] = args;
+  if (first !== null && typeof first === 'object' && !(first instanceof Error)) {
+    const msg = rest.length > 0 ? format(...(rest as [unknown, ...unknown[]])) : '';
+    let obj = '';
+    try {
+      obj = JSON.stringify(first, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    } catch {
+      obj = '[unserialisable]';
+    }
+    return msg === '' ? obj : `${msg} ${obj}`;
+  }
+  return format(...(args as [unknown, ...unknown[]]));
+}
+
+/** pino serialises bigint fields as strings instead of throwing. */
+const bigintSafe = {
+  formatters: {
+    log(obj: Record<string, unknown>): Record<string, unknown> {
+      for (const k of Object.keys(obj)) if (typeof obj[k] === 'bigint') obj[k] = (obj[k] as bigint).toString();
+      return obj;
+    },
+  },
+};
+
+export interface ServoLoggerOptions {
+  role: string;
+  scenario: string;
+  runId: string;
+  file: string;
+  verbose: boolean;
+  capture: LogCapture;
+}
+
+/** Servo logger: synchronous file destination (survives SIGKILL up to the last line), optional JSON copy on stderr. */
+export function createServoLogger(o: ServoLoggerOptions): Logger {
+  fs.mkdirSync(path.dirname(o.file), { recursive: true });
+  const streams: { stream: DestinationStream; level: pino.Level }[] = [
+    { stream: pino.destination({ dest: o.file, sync: true, mkdir: true }), level: 'trace' },
+  ];
+  if (o.verbose) streams.push({ stream: pino.destination({ dest: 2, sync: true }), level: 'trace' });
+  const capture = o.capture;
+  return pino(
+    {
+      level: logLevel(),
+      base: { role: o.role, pid: process.pid, scenario: o.scenario, runId: o.runId },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      ...bigintSafe,
+      hooks: {
+        logMethod(this: Logger, inputArgs: unknown[], method: (...a: unknown[]) => void, level: number) {
+          capture.push(level, inputArgs);
+          method.apply(this, inputArgs);
+        },
+      },
+    },
+    pino.multistream(streams),
+  );
+}
+
+/** Human-readable single line for a pino JSON record (used for -v live streaming). */
+export function formatRecord(line: string, fallbackPrefix: string): string {
+  let rec: Record<string, unknown>;
+  try {
+    rec = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return `${fallbackPrefix} ${line}`;
+  }
+  if (typeof rec !== 'object' || rec === null || !('level' in rec)) return `${fallbackPrefix} ${line}`;
+  const time = typeof rec.time === 'string' ? rec.time.slice(11, 23) : new Date().toISOString().slice(11, 23);
+  const level = (pino.levels.labels[rec.level as number] ?? String(rec.level)).toUpperCase().padEnd(5);
+  const who = `[${String(rec.role ?? '?')}:${String(rec.pid ?? '?')}]`;
+  const { level: _l, time: _t, pid: _p, role: _r, scenario: _s, runId: _id, msg, hostname: _h, ...rest } = rec;
+  const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+  return `${time} ${level} ${who} ${String(msg ?? '')}${extra}`;
+}
+
+/** A destination that writes formatted lines to stderr (host, -v). */
+function prettyStderr(): DestinationStream {
+  return {
+    write(chunk: string): void {
+      for (const line of chunk.split('\n')) if (line !== '') process.stderr.write(`${formatRecord(line, '[host]')}\n`);
+    },
+  };
+}
+
+let hostLogger: Logger | undefined;
+let hostLogFile: string | undefined;
+
+/** The host (cucumber process) logger: one file per host process; pretty stderr copy with -v. */
+export function getHostLogger(logsDir: string): Logger {
+  if (hostLogger !== undefined) return hostLogger;
+  const worker = process.env.CUCUMBER_WORKER_ID ?? '0';
+  hostLogFile = path.join(logsDir, `host-${process.pid}-w${worker}.log`);
+  fs.mkdirSync(logsDir, { recursive: true });
+  const streams: { stream: DestinationStream; level: pino.Level }[] = [
+    { stream: pino.destination({ dest: hostLogFile, sync: true, mkdir: true }), level: 'trace' },
+  ];
+  if (verboseEnabled()) streams.push({ stream: prettyStderr(), level: 'trace' });
+  hostLogger = pino(
+    { level: logLevel(), base: { role: 'host', pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, ...bigintSafe },
+    pino.multistream(streams),
+  );
+  return hostLogger;
+}
+
+export function hostLogPath(): string | undefined {
+  return hostLogFile;
+}

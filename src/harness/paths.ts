@@ -1,0 +1,41 @@
+// Repository-relative paths used by host and servos (works from src/ under ts-node and from dist/).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+let root: string | undefined;
+
+/** The package root (the directory holding package.json of zerobuffer-ts). */
+export function repoRoot(): string {
+  if (root !== undefined) return root;
+  let dir = __dirname;
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'zerobuffer-ts') {
+          root = dir;
+          return dir;
+        }
+      } catch {
+        // keep walking
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`zerobuffer harness: package root not found above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+export function reportsDir(): string {
+  return path.join(repoRoot(), 'reports');
+}
+
+/** Root of the per-run log directories (reports/logs, or ZEROBUFFER_LOG_DIR). */
+export function logsRoot(): string {
+  return process.env.ZEROBUFFER_LOG_DIR ?? path.join(reportsDir(), 'logs');
+}
+
+/** Compiled servo entry point. */
+export function servoEntry(): string {
+  return path.join(repoRoot(), 'dist', 'src', 'harness', 'servo', 'main.js');
+}

@@ -1,0 +1,195 @@
+// The step registry: every step phrase is defined exactly once (pattern, where it runs, bounds and
+// the implementation). The host registers every phrase with cucumber (so undefined / ambiguous /
+// usage reporting works) and routes; a servo matches the same step text with the same Cucumber
+// Expressions and parameter types and executes its part.
+import {
+  CucumberExpression,
+  ParameterType,
+  ParameterTypeRegistry,
+  type Argument,
+} from '@cucumber/cucumber-expressions';
+import type { ServoContext } from './servo/context';
+import type { HostStepContext } from './host/context';
+
+/**
+ * Where a phrase runs (steps.md §6 "Runs in"):
+ *  - process    — a role process: `the '<role>' process`, `a new/second '<role>' process`,
+ *                 `a '<role>' process`, or the inherited target for process-less text (rules 2–5, 7, 8);
+ *                 a process-less step with nothing to inherit runs its `host` part (rule 8)
+ *  - host       — always on the host
+ *  - host-all   — fan-out: the host part, then the servo part in every live servo
+ *  - host-multi — the host drives servos through internal instructions
+ *  - host-role  — the host acts on a role's process (kill, crash …); does not change the inherited target
+ */
+export type RunsIn = 'process' | 'host' | 'host-all' | 'host-multi' | 'host-role';
+
+export type TableRows = Record<string, string>[];
+
+/** What a servo part may return: extra values reported back to the host in StepResult.Context. */
+export type ServoReport = Record<string, unknown> | void;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ServoImpl = (ctx: ServoContext, ...args: any[]) => Promise<ServoReport> | ServoReport;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type HostImpl = (ctx: HostStepContext, ...args: any[]) => Promise<void> | void;
+
+export interface StepSpec {
+  /** Id in steps.md (B03, L11 …). */
+  id: string;
+  /** Keyword the phrase is documented with (cucumber ignores keywords when matching). */
+  keyword: 'Given' | 'When' | 'Then';
+  /** Cucumber Expression (anchored by construction); `(`, `)`, `/`, `{`, `}` escaped with `\`. */
+  pattern: string;
+  runsIn: RunsIn;
+  /** One line of required semantics (for the generated catalogue). */
+  summary: string;
+  /** The step carries a DataTable (delivered as row objects keyed by header). */
+  table?: boolean;
+  /**
+   * The step's own time bound in ms (steps.md §3.5). The host aborts a servo step after
+   * bound + 10 s; cucumber's timeout for the step is bound + 15 s (at least the 60 s default).
+   */
+  boundMs?: number;
+  servo?: ServoImpl;
+  host?: HostImpl;
+}
+
+export interface StepDefinition extends StepSpec {
+  /** Where the phrase is defined (file:line), for cucumber's usage report and the catalogue. */
+  location: { uri: string; line: number };
+  /** Number of expression parameters. */
+  parameterCount: number;
+}
+
+export const DEFAULT_BOUND_MS = 45_000;
+
+export function hostAbortMs(def: StepSpec): number {
+  return (def.boundMs ?? DEFAULT_BOUND_MS) + 10_000;
+}
+
+export function cucumberTimeoutMs(def: StepSpec): number {
+  return Math.max(60_000, (def.boundMs ?? DEFAULT_BOUND_MS) + 15_000);
+}
+
+export interface ParameterTypeSpec {
+  name: string;
+  regexp: RegExp;
+  /** Transforms the single capture group. */
+  transform: (s: string) => unknown;
+  description: string;
+}
+
+export interface StepMatch {
+  def: StepDefinition;
+  args: unknown[];
+}
+
+function callerLocation(): { uri: string; line: number } {
+  const stack = new Error().stack?.split('\n') ?? [];
+  for (const line of stack.slice(1)) {
+    const m = /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):\d+\)?\s*$/.exec(line);
+    if (m === null) continue;
+    if (/[\\/]harness[\\/]registry\.[jt]s$/.test(m[1]!)) continue;
+    return { uri: m[1]!, line: Number(m[2]) };
+  }
+  return { uri: 'unknown', line: 0 };
+}
+
+interface AstNode {
+  type: string;
+  nodes?: readonly AstNode[];
+}
+
+function countParameters(node: AstNode): number {
+  let n = node.type === 'PARAMETER_NODE' ? 1 : 0;
+  for (const c of node.nodes ?? []) n += countParameters(c);
+  return n;
+}
+
+class StepRegistry {
+  private readonly defs: StepDefinition[] = [];
+  private readonly paramSpecs: ParameterTypeSpec[] = [];
+  private ptr: ParameterTypeRegistry | undefined;
+  private compiled: { def: StepDefinition; expr: CucumberExpression }[] | undefined;
+
+  defineParameterType(spec: ParameterTypeSpec): void {
+    if (this.paramSpecs.some((p) => p.name === spec.name)) throw new Error(`parameter type {${spec.name}} defined twice`);
+    this.paramSpecs.push(spec);
+    this.ptr = undefined;
+    this.compiled = undefined;
+  }
+
+  parameterTypes(): readonly ParameterTypeSpec[] {
+    return this.paramSpecs;
+  }
+
+  define(spec: StepSpec): void {
+    const location = callerLocation();
+    if (this.defs.some((d) => d.pattern === spec.pattern)) throw new Error(`step phrase defined twice: ${spec.pattern}`);
+    if (this.defs.some((d) => d.id === spec.id)) throw new Error(`step id defined twice: ${spec.id}`);
+    if (spec.runsIn === 'process' && spec.servo === undefined) throw new Error(`${spec.id}: a 'process' step needs a servo part`);
+    if ((spec.runsIn === 'host' || spec.runsIn === 'host-role' || spec.runsIn === 'host-multi' || spec.runsIn === 'host-all') && spec.host === undefined) {
+      throw new Error(`${spec.id}: a '${spec.runsIn}' step needs a host part`);
+    }
+    if (spec.runsIn === 'host-all' && spec.servo === undefined) throw new Error(`${spec.id}: a fan-out step needs a servo part`);
+    this.defs.push({ ...spec, location, parameterCount: -1 });
+    this.compiled = undefined;
+  }
+
+  all(): readonly StepDefinition[] {
+    this.compile();
+    return this.defs;
+  }
+
+  registry(): ParameterTypeRegistry {
+    if (this.ptr === undefined) {
+      const r = new ParameterTypeRegistry();
+      for (const p of this.paramSpecs) {
+        r.defineParameterType(new ParameterType(p.name, p.regexp, null, (s: string | null) => p.transform(s ?? ''), false, false));
+      }
+      this.ptr = r;
+    }
+    return this.ptr;
+  }
+
+  private compile(): { def: StepDefinition; expr: CucumberExpression }[] {
+    if (this.compiled !== undefined) return this.compiled;
+    const reg = this.registry();
+    this.compiled = this.defs.map((def) => {
+      const expr = new CucumberExpression(def.pattern, reg);
+      def.parameterCount = countParameters(expr.ast as unknown as AstNode);
+      return { def, expr };
+    });
+    return this.compiled;
+  }
+
+  /** Every definition whose expression matches the full step text (more than one = ambiguous). */
+  match(text: string): StepMatch[] {
+    const out: StepMatch[] = [];
+    for (const { def, expr } of this.compile()) {
+      const args = expr.match(text);
+      if (args !== null) out.push({ def, args: (args as readonly Argument[]).map((a) => a.getValue(null)) });
+    }
+    return out;
+  }
+
+  /** Exactly one match, or a descriptive error. */
+  matchOne(text: string): StepMatch {
+    const m = this.match(text);
+    if (m.length === 0) throw new Error(`undefined step (no definition matches): ${JSON.stringify(text)}`);
+    if (m.length > 1) throw new Error(`ambiguous step ${JSON.stringify(text)}: matches ${m.map((x) => `${x.def.id} "${x.def.pattern}"`).join(', ')}`);
+    return m[0]!;
+  }
+
+  byId(id: string): StepDefinition | undefined {
+    return this.defs.find((d) => d.id === id);
+  }
+}
+
+/** The single registry of this process (host or servo). */
+export const registry = new StepRegistry();
+
+/** Shorthand used by the step files. */
+export function defineStep(spec: StepSpec): void {
+  registry.define(spec);
+}

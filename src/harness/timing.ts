@@ -1,0 +1,42 @@
+// Time constants of steps.md §3.5 (ms). Never scaled.
+export const T_READ = 5000;
+export const T_WRITE = 5000;
+export const T_ATTEMPT = 1000;
+export const T_PROBE = 100;
+export const T_SETTLE = 200;
+export const T_BLOCK = 500;
+export const T_IMMEDIATE = 250;
+export const T_QUIET = 200;
+export const T_IDLE = 5000;
+export const LOOP_READ_SLICE = 1000;
+/** Reader-loop cap (B25). */
+export const LOOP_CAP = 120_000;
+/** Readiness handshake limit (steps.md §1.1). */
+export const T_HANDSHAKE = 10_000;
+/** Kill: wait for exit and reaping (steps.md §1.3). */
+export const T_REAP = 5000;
+/** Teardown: graceful exit limit before SIGKILL (steps.md §1.1). */
+export const T_SHUTDOWN = 5000;
+/** `a new '<role>' process`: grace after closing stdin before SIGKILL (steps.md §1.2 rule 3). */
+export const T_REPLACE_GRACE = 2000;
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export function now(): number {
+  return performance.now();
+}
+
+/** Resolves with the promise's value, or with `onTimeout` after `ms` — the timer never outlives the race. */
+export async function within<T, U>(p: Promise<T>, ms: number, onTimeout: U): Promise<T | U> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<U>((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

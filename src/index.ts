@@ -1,0 +1,25 @@
+// Public entry point of zerobuffer-ts (docs/library-api.md).
+//
+// Normal API: Reader/Frame, Writer/WritableFrame, configuration and error classes.
+// Diagnostics (inspect/clean/liveness/paths) are exported separately under `diagnostics`.
+import './dispose';
+
+export { Reader, Frame } from './reader';
+export { Writer, WritableFrame } from './writer';
+export {
+  BufferConfig,
+  align64,
+  DEFAULT_METADATA_SIZE,
+  DEFAULT_PAYLOAD_SIZE,
+  DEFAULT_TIMEOUT_MS,
+  MAX_BUFFER_SIZE,
+  MAX_NAME_BYTES,
+  MAX_CHANNEL_NAME_BYTES,
+  FRAME_HEADER_SIZE,
+  OIEB_SIZE,
+  type ReaderOptions,
+  type WriterOptions,
+} from './config';
+export * from './errors';
+export type { OiebSnapshot, SemaphoreValues, BufferInspection } from './native';
+export * as diagnostics from './diagnostics';

@@ -1,0 +1,245 @@
+// Writer and WritableFrame (protocol.md §4.2, §4.3, §5, §7, §8.2.3, §10.1, §15).
+//
+// The Writer attaches to a buffer created by a Reader; it never creates or unlinks OS resources.
+import './dispose';
+import { native, type NativeWritableFrame, type NativeWriter, type OiebSnapshot, type SemaphoreValues } from './native';
+import { awaitNative, callNative, ClosedError, InvalidArgumentError, InvalidStateError } from './errors';
+import { DEFAULT_TIMEOUT_MS, validateByteCount, validateData, validateName, validateTimeout, type WriterOptions } from './config';
+import { OpQueue } from './op-queue';
+import { pollUntil } from './poll';
+
+/**
+ * A zero-copy frame reserved by `Writer.acquire`. Fill `data`, then commit() to publish it or
+ * abort() to drop it (no sequence number is consumed by an abort). `data` becomes length 0
+ * after commit, abort or close.
+ */
+export class WritableFrame {
+  /** Writable view into the ring, exactly `size` bytes. */
+  readonly data: Uint8Array;
+  /** The sequence number the frame will carry when committed. */
+  readonly sequence: bigint;
+  /** Payload size in bytes. */
+  readonly size: number;
+  /** False only in the copying fallback (§10.3). */
+  readonly isZeroCopy: boolean;
+  /** The Writer this frame belongs to. */
+  readonly writer: Writer;
+  #settled = false;
+
+  /** @internal Created by Writer.acquire/acquireSync only. */
+  constructor(writer: Writer, nf: NativeWritableFrame) {
+    this.writer = writer;
+    this.data = nf.data;
+    this.sequence = nf.sequence;
+    this.size = nf.size;
+    this.isZeroCopy = nf.isZeroCopy;
+  }
+
+  /** True until commit(), abort() or the Writer's close(). */
+  get pending(): boolean {
+    return !this.#settled && !this.writer.closed;
+  }
+
+  /** Publishes the frame (§10.1) and returns its sequence. InvalidStateError when not pending. */
+  commit(): bigint {
+    this.#checkPending('commit');
+    this.#settled = true;
+    return this.writer._commit();
+  }
+
+  /** Drops the frame without publishing anything. InvalidStateError when not pending. */
+  abort(): void {
+    this.#checkPending('abort');
+    this.#settled = true;
+    this.writer._abort();
+  }
+
+  #checkPending(op: string): void {
+    if (this.writer.closed) throw new ClosedError(`${op}: Writer ${JSON.stringify(this.writer.name)} is closed`);
+    if (this.#settled) throw new InvalidStateError(`${op}: frame ${this.sequence} is not pending (already committed or aborted)`);
+  }
+}
+
+/** The producing side of a buffer. Connect with `Writer.connect(name)`. */
+export class Writer implements Disposable {
+  readonly #n: NativeWriter;
+  readonly #queue: OpQueue;
+  readonly #defaultTimeoutMs: number;
+
+  /**
+   * Connects to the existing buffer `name` (§7.1). Rejects with BufferNotFoundError,
+   * InvalidOiebError, IncompatibleVersionError, ReaderDeadError (`ZB_NO_READER`) or
+   * WriterAlreadyConnectedError.
+   */
+  static async connect(name: string, options?: WriterOptions): Promise<Writer> {
+    validateName(name);
+    const timeout = resolveWriteTimeout(options);
+    const n = await awaitNative(native().connectWriter(name));
+    return new Writer(n, timeout);
+  }
+
+  /** Synchronous form of {@link Writer.connect}. */
+  static connectSync(name: string, options?: WriterOptions): Writer {
+    validateName(name);
+    const timeout = resolveWriteTimeout(options);
+    return new Writer(
+      callNative(() => native().connectWriterSync(name)),
+      timeout,
+    );
+  }
+
+  private constructor(n: NativeWriter, defaultTimeoutMs: number) {
+    this.#n = n;
+    this.#defaultTimeoutMs = defaultTimeoutMs;
+    this.#queue = new OpQueue(
+      () => `Writer ${JSON.stringify(n.name)}`,
+      () => n.closed,
+    );
+  }
+
+  /** Buffer name. */
+  get name(): string {
+    return this.#n.name;
+  }
+  /** Aligned metadata size `M`. */
+  get metadataSize(): number {
+    return this.#n.metadataSize;
+  }
+  /** Aligned payload ring size `P`. */
+  get payloadSize(): number {
+    return this.#n.payloadSize;
+  }
+  /** True after close(). */
+  get closed(): boolean {
+    return this.#n.closed;
+  }
+  /** Sequence number of the next frame (1n after connect). */
+  get nextSequence(): bigint {
+    return this.#n.nextSequence;
+  }
+  /** True while a zero-copy acquisition is pending. */
+  get hasPendingFrame(): boolean {
+    return this.#n.hasPendingFrame;
+  }
+  /** True once metadata has been written to this buffer (by any Writer). */
+  get metadataWritten(): boolean {
+    return this.#n.metadataWritten;
+  }
+
+  /**
+   * Writes one frame and resolves to its sequence. Waits for space up to `timeoutMs` (default:
+   * the `writeTimeoutMs` option, 5000; `Infinity` allowed). The bytes are copied when space is
+   * available, so `data` must not be modified until the Promise settles.
+   */
+  async write(data: Uint8Array, timeoutMs?: number): Promise<bigint> {
+    validateData(data);
+    const t = validateTimeout(timeoutMs, { sync: false, defaultMs: this.#defaultTimeoutMs });
+    return this.#queue.run('write', () => awaitNative(this.#n.write(data, t)));
+  }
+
+  /** Synchronous write; finite timeout only. InvalidStateError while an async call is in flight. */
+  writeSync(data: Uint8Array, timeoutMs?: number): bigint {
+    validateData(data);
+    const t = validateTimeout(timeoutMs, { sync: true, defaultMs: this.#defaultTimeoutMs });
+    this.#assertOpen('writeSync');
+    this.#queue.assertIdle('writeSync');
+    return callNative(() => this.#n.writeSync(data, t));
+  }
+
+  /** Reserves `size` bytes in the ring for zero-copy filling (§10.1). */
+  async acquire(size: number, timeoutMs?: number): Promise<WritableFrame> {
+    validateByteCount(size);
+    const t = validateTimeout(timeoutMs, { sync: false, defaultMs: this.#defaultTimeoutMs });
+    return this.#queue.run('acquire', async () => new WritableFrame(this, await awaitNative(this.#n.acquire(size, t))));
+  }
+
+  /** Synchronous acquire; finite timeout only. */
+  acquireSync(size: number, timeoutMs?: number): WritableFrame {
+    validateByteCount(size);
+    const t = validateTimeout(timeoutMs, { sync: true, defaultMs: this.#defaultTimeoutMs });
+    this.#assertOpen('acquireSync');
+    this.#queue.assertIdle('acquireSync');
+    return new WritableFrame(this, callNative(() => this.#n.acquireSync(size, t)));
+  }
+
+  /** Writes the metadata block once (§4.2). Empty metadata → InvalidArgumentError. */
+  setMetadata(data: Uint8Array): void {
+    validateData(data, 'metadata');
+    callNative(() => this.#n.setMetadata(data));
+  }
+
+  /** Zero-copy metadata: returns a writable view of `size` bytes (§4.3). */
+  acquireMetadata(size: number): Uint8Array {
+    validateByteCount(size);
+    return callNative(() => this.#n.acquireMetadata(size));
+  }
+
+  /** Publishes the acquired metadata. */
+  commitMetadata(): void {
+    callNative(() => this.#n.commitMetadata());
+  }
+
+  /** Drops the acquired metadata without writing anything. */
+  abortMetadata(): void {
+    callNative(() => this.#n.abortMetadata());
+  }
+
+  /** `reader_pid ≠ 0` and alive (§7.3). */
+  isReaderConnected(): boolean;
+  /** Polls every 100 ms until the Reader is connected (true) or `timeoutMs` passed (false). */
+  isReaderConnected(timeoutMs: number): Promise<boolean>;
+  isReaderConnected(timeoutMs?: number): boolean | Promise<boolean> {
+    if (timeoutMs === undefined) return callNative(() => this.#n.isReaderConnected());
+    let t: number;
+    try {
+      t = validateTimeout(timeoutMs, { sync: false });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return pollUntil(() => this.#n.isReaderConnected(), t, () => this.#n.closed, `isReaderConnected on Writer ${JSON.stringify(this.name)}`);
+  }
+
+  /** Diagnostics: every OIEB field (§15.7). */
+  oiebSnapshot(): OiebSnapshot {
+    return callNative(() => this.#n.oiebSnapshot());
+  }
+
+  /** Diagnostics: `{ data: sem-w, space: sem-r }` values (§15.7). */
+  semaphoreValues(): SemaphoreValues {
+    return callNative(() => this.#n.semaphoreValues());
+  }
+
+  /**
+   * Disconnects (idempotent, §7.2): ends an in-flight operation with ClosedError, aborts a
+   * pending acquisition and clears `writer_pid`. Unlinks nothing.
+   */
+  close(): void {
+    callNative(() => this.#n.close());
+  }
+
+  /** Same as close(). */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** @internal Used by WritableFrame. */
+  _commit(): bigint {
+    return callNative(() => this.#n.commit());
+  }
+
+  /** @internal Used by WritableFrame. */
+  _abort(): void {
+    callNative(() => this.#n.abort());
+  }
+
+  #assertOpen(op: string): void {
+    if (this.#n.closed) throw new ClosedError(`${op}: Writer ${JSON.stringify(this.#n.name)} is closed`);
+  }
+}
+
+function resolveWriteTimeout(options: WriterOptions | undefined): number {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new InvalidArgumentError('ZB_INVALID_ARGUMENT', `Writer options must be an object`);
+  }
+  return validateTimeout(options?.writeTimeoutMs, { sync: false, name: 'writeTimeoutMs', defaultMs: DEFAULT_TIMEOUT_MS });
+}

@@ -1,0 +1,183 @@
+// Buffer creation and connection: B03, B04, L11–L17.
+import { ReaderAlreadyConnectedError, WriterAlreadyConnectedError, DEFAULT_METADATA_SIZE } from '../src/index';
+import { defineStep } from '../src/harness/registry';
+import { describeError, expectEqual, expectErrorClassCode, expectTrue, fail } from '../src/harness/assert';
+import { checkFresh, preSnapshot, readShm, snapFromShm } from '../src/harness/diagnostics/snap';
+import { isPidAlive } from '../src/harness/diagnostics/pids';
+import { fileInode, flockProbe } from '../src/harness/diagnostics/support';
+import { osObjectPaths } from '../src/harness/naming';
+import type { ServoContext } from '../src/harness/servo/context';
+
+/** Default plain-buffer configuration (steps.md §3.2). */
+export const DEFAULT_CONFIG = { metadataSize: DEFAULT_METADATA_SIZE, payloadSize: 33554432 };
+
+defineStep({
+  id: 'B03',
+  keyword: 'Given',
+  pattern: "the '{role}' process creates buffer '{name}' with metadata size '{uint}' and payload size '{uint}'",
+  runsIn: 'process',
+  summary: 'Create a reader on the resolved name with these sizes (becomes the current reader); must succeed and satisfy FRESH(meta, payload).',
+  servo: async (ctx, _role: string, name: string, meta: number, payload: number) => {
+    const e = await ctx.createReader(name, meta, payload);
+    ctx.lastCreateConfig = { base: name, metadataSize: meta, payloadSize: payload };
+    checkFresh(ctx.snapReader(e), meta, payload, ctx.pid);
+  },
+});
+
+defineStep({
+  id: 'B04',
+  keyword: 'When',
+  pattern: "the '{role}' process connects to buffer '{name}'",
+  runsIn: 'process',
+  summary: 'Connect a writer (becomes the current writer, sequence counter 1); OIEB writer_pid = own PID, reader_pid alive, isReaderConnected() true.',
+  servo: async (ctx, _role: string, name: string) => {
+    const w = await ctx.connectWriter(name);
+    expectEqual(`writer ${w.name}: next sequence after connecting`, 1n, w.writer.nextSequence);
+    const s = ctx.snapWriter(w);
+    expectEqual(`after connect: OIEB writer_pid = own PID`, BigInt(ctx.pid), s.oieb.writerPid);
+    expectTrue(`after connect: OIEB reader_pid ${s.oieb.readerPid} alive`, isPidAlive(s.oieb.readerPid));
+    expectEqual(`after connect: isReaderConnected()`, true, w.writer.isReaderConnected());
+  },
+});
+
+defineStep({
+  id: 'L11',
+  keyword: 'When',
+  pattern: "a new '{role}' process attempts to create buffer '{name}' with metadata size '{uint}' and payload size '{uint}'",
+  runsIn: 'process',
+  summary: 'In the fresh process: PRE-SNAPSHOT(resolved), then attempt reader creation with these sizes; record lastCreate. Passes whatever the outcome.',
+  servo: async (ctx, _role: string, name: string, meta: number, payload: number) => {
+    const resolved = ctx.resolve(name);
+    ctx.preSnapshot = preSnapshot(resolved);
+    ctx.logger.info({ pre: ctx.preSnapshot }, 'PRE-SNAPSHOT');
+    ctx.lastCreateConfig = { base: name, metadataSize: meta, payloadSize: payload };
+    await ctx.attempt('lastCreate', null, () => ctx.createReader(name, meta, payload), { name: resolved, meta, payload });
+  },
+});
+
+function requirePre(ctx: ServoContext) {
+  const p = ctx.preSnapshot;
+  if (p === null) fail(`no PRE-SNAPSHOT in process '${ctx.role}' (no earlier creation attempt)`);
+  return p;
+}
+
+defineStep({
+  id: 'L12',
+  keyword: 'Then',
+  pattern: 'the new reader should detect stale resources',
+  runsIn: 'process',
+  summary:
+    "PRE-SNAPSHOT showed a lock file whose flock probe succeeded (owner dead), a shm segment with a non-zero dead reader_pid, and both semaphore files; lastCreate succeeded (no ReaderAlreadyConnectedError).",
+  servo: (ctx) => {
+    const p = requirePre(ctx);
+    expectTrue(`PRE-SNAPSHOT: lock file ${osObjectPaths(p.name).lock} present`, p.lock.present);
+    expectEqual(`PRE-SNAPSHOT: non-blocking flock probe of the stale lock file (owner dead)`, 'free', p.lock.probe);
+    expectTrue(`PRE-SNAPSHOT: shared memory /dev/shm/${p.name} present`, p.shm.present);
+    expectTrue(`PRE-SNAPSHOT: OIEB reader_pid non-zero`, p.shm.readerPid !== null && p.shm.readerPid !== 0n, p.shm.readerPid);
+    expectTrue(`PRE-SNAPSHOT: OIEB reader_pid ${p.shm.readerPid} not alive`, !p.shm.readerAlive);
+    expectTrue(`PRE-SNAPSHOT: data semaphore file present`, p.semData.present);
+    expectTrue(`PRE-SNAPSHOT: space semaphore file present`, p.semSpace.present);
+    const o = ctx.slot('lastCreate');
+    if (!o.ok) {
+      if (o.error instanceof ReaderAlreadyConnectedError) fail(`lastCreate: expected success over stale resources, observed ${describeError(o.error)}`);
+      fail(`lastCreate: expected success, observed ${describeError(o.error)}`);
+    }
+  },
+});
+
+defineStep({
+  id: 'L13',
+  keyword: 'Then',
+  pattern: 'the new reader should clean up stale resources',
+  runsIn: 'process',
+  summary: 'The shm inode and both semaphore inodes differ from the PRE-SNAPSHOT ones; the lock file exists and is held by this process (probe fails with EWOULDBLOCK).',
+  servo: (ctx) => {
+    const p = requirePre(ctx);
+    const paths = osObjectPaths(p.name);
+    const shm = fileInode(paths.shm);
+    const d = fileInode(paths.semData);
+    const s = fileInode(paths.semSpace);
+    expectTrue(`shared memory ${paths.shm} exists after creation`, shm !== null);
+    expectTrue(`shm inode changed (stale segment replaced): before ${p.shm.inode}, now ${shm}`, shm !== p.shm.inode);
+    expectTrue(`data semaphore exists after creation`, d !== null);
+    expectTrue(`data semaphore inode changed: before ${p.semData.inode}, now ${d}`, d !== p.semData.inode);
+    expectTrue(`space semaphore exists after creation`, s !== null);
+    expectTrue(`space semaphore inode changed: before ${p.semSpace.inode}, now ${s}`, s !== p.semSpace.inode);
+    expectEqual(`lock file ${paths.lock} exists and is held by this process (non-blocking flock probe)`, 'held', flockProbe(paths.lock));
+  },
+});
+
+defineStep({
+  id: 'L14',
+  keyword: 'Then',
+  pattern: 'the new reader should create fresh buffer successfully',
+  runsIn: 'process',
+  summary: 'FRESH(meta, payload) with the sizes of the creation attempt and reader_pid = own PID.',
+  servo: (ctx) => {
+    const o = ctx.slot('lastCreate');
+    if (!o.ok) fail(`lastCreate: expected success, observed ${describeError(o.error)}`);
+    const cfg = ctx.lastCreateConfig;
+    if (cfg === null) fail('no creation configuration recorded');
+    checkFresh(ctx.snapReader(), cfg.metadataSize, cfg.payloadSize, ctx.pid);
+  },
+});
+
+defineStep({
+  id: 'L15',
+  keyword: 'When',
+  pattern: "the '{role}' process detects reader death and reconnects to buffer '{name}'",
+  runsIn: 'process',
+  summary:
+    'The current writer sees isReaderConnected() false (dead reader PID in its segment); close it, connect a new writer: writer_pid = own PID, reader_pid alive and ≠ the dead PID, sequence counter 1.',
+  servo: async (ctx, _role: string, name: string) => {
+    const old = ctx.requireWriter();
+    const connected = old.writer.isReaderConnected();
+    const deadPid = old.writer.oiebSnapshot().readerPid;
+    expectEqual(`current writer ${old.name}: isReaderConnected() (reader died)`, false, connected);
+    expectTrue(`current writer's segment records a dead reader PID (observed ${deadPid})`, deadPid !== 0n && !isPidAlive(deadPid), deadPid);
+    old.writer.close();
+    const w = await ctx.connectWriter(name);
+    const s = ctx.snapWriter(w);
+    expectEqual('after reconnect: OIEB writer_pid = own PID', BigInt(ctx.pid), s.oieb.writerPid);
+    expectTrue(`after reconnect: OIEB reader_pid ${s.oieb.readerPid} alive`, isPidAlive(s.oieb.readerPid));
+    expectTrue(`after reconnect: OIEB reader_pid differs from the dead reader PID ${deadPid}`, s.oieb.readerPid !== deadPid, s.oieb.readerPid);
+    expectEqual('after reconnect: writer sequence counter', 1n, w.nextSeq);
+    expectEqual('after reconnect: library nextSequence', 1n, w.writer.nextSequence);
+  },
+});
+
+defineStep({
+  id: 'L16',
+  keyword: 'When',
+  pattern: "a second '{role}' process attempts to connect to buffer '{name}'",
+  runsIn: 'process',
+  summary:
+    'In the additional process: writer → attempt a writer connect; reader → attempt a reader creation with default config; record lastConnect. Passes whatever the outcome.',
+  servo: async (ctx, role: string, name: string) => {
+    const resolved = ctx.resolve(name);
+    const before = readShm(resolved).exists ? snapFromShm(resolved) : null;
+    if (role === 'reader') {
+      await ctx.attempt('lastConnect', before, () => ctx.createReader(name, DEFAULT_CONFIG.metadataSize, DEFAULT_CONFIG.payloadSize), { name: resolved, as: 'reader' });
+    } else {
+      await ctx.attempt('lastConnect', before, () => ctx.connectWriter(name), { name: resolved, as: 'writer' });
+    }
+  },
+});
+
+defineStep({
+  id: 'L17',
+  keyword: 'Then',
+  pattern: 'the connection should fail with writer exists error',
+  runsIn: 'process',
+  summary: "lastConnect failed with WriterAlreadyConnectedError (ZB_WRITER_EXISTS); OIEB writer_pid still equals the first writer's PID (≠ own PID).",
+  servo: (ctx) => {
+    const o = ctx.slot('lastConnect');
+    expectErrorClassCode('lastConnect', o.ok ? undefined : o.error, WriterAlreadyConnectedError, 'ZB_WRITER_EXISTS');
+    const name = String(o.details.name);
+    const first = ctx.host.roles.writer?.[0];
+    if (first === undefined) fail("the host's routing table names no 'writer' process");
+    const s = snapFromShm(name);
+    expectEqual(`OIEB writer_pid of ${name} = the first writer's PID`, BigInt(first), s.oieb.writerPid);
+    expectTrue(`OIEB writer_pid differs from this process's PID ${ctx.pid}`, s.oieb.writerPid !== BigInt(ctx.pid), s.oieb.writerPid);
+  },
+});

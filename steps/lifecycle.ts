@@ -1,0 +1,66 @@
+// Process lifecycle host steps: L01 (cross-process proof), L04/L09 (real SIGKILL), L05 (wait).
+import { defineStep } from '../src/harness/registry';
+import { expectEqual, expectTrue, fail } from '../src/harness/assert';
+import { sleep } from '../src/harness/timing';
+
+defineStep({
+  id: 'L01',
+  keyword: 'Given',
+  pattern: 'we run in harmony',
+  runsIn: 'host',
+  summary:
+    "Every role named in a `the '<role>' process` phrase of the scenario has a live servo; PIDs pairwise distinct and ≠ host PID; all report this scenario's run id.",
+  host: async (ctx) => {
+    expectTrue('the scenario names at least one role process', ctx.namedRoles.length > 0);
+    const pids = new Map<number, string>();
+    for (const role of ctx.namedRoles) {
+      const s = ctx.current(role);
+      if (s === undefined) fail(`role '${role}' has no servo process`);
+      expectTrue(`the '${role}' process ${s.label} is alive`, s.alive);
+      expectTrue(`the '${role}' process PID ${s.pid} differs from the host PID ${ctx.hostPid}`, s.pid !== ctx.hostPid);
+      const other = pids.get(s.pid);
+      if (other !== undefined) fail(`roles '${other}' and '${role}' run in the same process ${s.pid}`);
+      pids.set(s.pid, role);
+      const st = await s.status(2000);
+      expectEqual(`the '${role}' process reports pid`, s.pid, st.pid);
+      expectEqual(`the '${role}' process reports role`, role, st.role);
+      expectEqual(`the '${role}' process reports the scenario's run id`, ctx.runId, st.runId);
+    }
+  },
+});
+
+const killSpec = (id: 'L04' | 'L09', verb: string) =>
+  defineStep({
+    id,
+    keyword: 'When',
+    pattern: `the '{role}' process ${verb}`,
+    runsIn: 'host-role',
+    boundMs: 10_000,
+    summary:
+      "Real SIGKILL (steps.md §1.3): wait for exit and reaping (≤ 5 s), exit caused by SIGKILL, role marked dead; the victim's PID is still recorded in the scenario buffer's OIEB slot it occupied.",
+    host: (ctx, role: string) => ctx.killRole(role),
+  });
+killSpec('L04', 'is killed');
+killSpec('L09', 'crashes');
+
+defineStep({
+  id: 'L05',
+  keyword: 'When',
+  pattern: "wait for '{seconds}' seconds",
+  runsIn: 'host',
+  summary: 'Sleep that long on the monotonic clock (never scaled); elapsed must be ≥ seconds.',
+  host: async (ctx, seconds: number) => {
+    const ms = seconds * 1000;
+    if (ms > 40_000) fail(`wait for '${seconds}' seconds exceeds this step's 40 s bound`);
+    const t0 = performance.now();
+    await sleep(ms);
+    let elapsed = performance.now() - t0;
+    // setTimeout may fire a fraction of a millisecond early relative to performance.now()
+    while (elapsed < ms) {
+      await sleep(1);
+      elapsed = performance.now() - t0;
+    }
+    expectTrue(`waited ≥ ${seconds} s on the monotonic clock (elapsed ${(elapsed / 1000).toFixed(3)} s)`, elapsed >= ms);
+    ctx.logger.info({ seconds, elapsedMs: Math.round(elapsed) }, 'waited');
+  },
+});

@@ -1,0 +1,117 @@
+// Host hooks: environment check, fresh build, stale clean-up (BeforeAll); servo start-up per
+// scenario (Before); step text capture (BeforeStep); teardown, hygiene and log attachments
+// (After); final kill-all and timing summary (AfterAll).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { After, AfterAll, Before, BeforeAll, BeforeStep, Status } from '@cucumber/cucumber';
+import { checkEnvironment } from '../../src/harness/host/environment';
+import { ensureFreshBuild } from '../../src/harness/host/build';
+import { removeDeadHostLeftovers } from '../../src/harness/host/hygiene';
+import { ScenarioRun, rolesNamedIn } from '../../src/harness/host/scenario';
+import { supervisor } from '../../src/harness/host/supervisor';
+import { tailFile } from '../../src/harness/host/servo-process';
+import { Router } from '../../src/harness/routing/router';
+import { getHostLogger, type Logger } from '../../src/harness/logging';
+import { logsRoot, reportsDir } from '../../src/harness/paths';
+import type { HarnessWorld } from './world';
+
+let logger: Logger;
+let ordinal = 0;
+interface Timing {
+  scenario: string;
+  runId: string;
+  startMs: number;
+  teardownMs: number;
+  overheadMs: number;
+  wallMs: number;
+}
+const timings: Timing[] = [];
+const scenarioStart = new WeakMap<object, number>();
+
+/** Max bytes of one log attachment (the file on disk is always complete). */
+const ATTACH_MAX = 256 * 1024;
+
+BeforeAll({ timeout: 200_000 }, function () {
+  logger = getHostLogger(logsRoot());
+  const env = checkEnvironment();
+  const build = ensureFreshBuild();
+  if (build.rebuilt) {
+    logger.info({ ms: build.ms, stale: build.stale.slice(0, 20) }, 'dist was stale: rebuilt with tsc -p tsconfig.json');
+    if (build.warnings !== '') process.stderr.write(`zerobuffer harness: tsc reported type errors (JavaScript was emitted):\n${build.warnings}\n`);
+  }
+  const stale = removeDeadHostLeftovers();
+  if (stale.objects.length > 0 || stale.logDirs.length > 0) logger.info(stale, 'removed leftovers of earlier runs whose host process is dead');
+  logger.info({ env, worker: process.env.CUCUMBER_WORKER_ID ?? '0' }, 'harness ready');
+});
+
+Before({ timeout: 30_000 }, async function (this: HarnessWorld, { pickle }) {
+  const tags = pickle.tags.map((t) => t.name);
+  if (tags.includes('@windows') && process.platform !== 'win32') return 'skipped';
+  if (tags.includes('@linux') && process.platform !== 'linux') return 'skipped';
+  scenarioStart.set(this, performance.now());
+  ordinal += 1;
+  const featureId = path.basename(pickle.uri).replace(/\.feature$/, '');
+  const run = new ScenarioRun(ordinal, pickle.name, featureId, rolesNamedIn(pickle.steps.map((s) => s.text)), logger);
+  this.run = run;
+  this.router = new Router(run);
+  run.logger.info({ uri: pickle.uri, roles: run.namedRoles }, 'scenario start');
+  await run.start();
+  return undefined;
+});
+
+BeforeStep(function (this: HarnessWorld, { pickleStep }) {
+  const t = pickleStep.type;
+  const type = t === 'Context' ? 0 : t === 'Action' ? 1 : t === 'Outcome' ? 2 : this.lastStepType;
+  this.lastStepType = type;
+  this.currentStep = { text: pickleStep.text, type };
+});
+
+After({ timeout: 60_000 }, async function (this: HarnessWorld, { result }) {
+  const run = this.run;
+  if (run === undefined) return;
+  const failed = result?.status === Status.FAILED;
+  const report = await run.teardown();
+  // Logs of every servo of the scenario (also replaced/killed ones) go into the reports: always
+  // for HTML/JSON/message, and they appear in the terminal summary of failing scenarios.
+  for (const s of run.servos) {
+    let text = '';
+    try {
+      const st = fs.statSync(s.logFile);
+      text = st.size <= ATTACH_MAX ? fs.readFileSync(s.logFile, 'utf8') : `(last ${ATTACH_MAX} bytes of ${s.logFile})\n${tailFile(s.logFile, 2000)}`;
+    } catch {
+      text = `(no log file ${s.logFile})`;
+    }
+    this.attach(text, { mediaType: 'text/plain', fileName: path.basename(s.logFile) });
+    try {
+      const err = fs.readFileSync(s.stderrFile, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('{"level"')).join('\n');
+      if (err !== '' || failed) this.attach(err === '' ? '(empty)' : err, { mediaType: 'text/plain', fileName: path.basename(s.stderrFile) });
+    } catch {
+      // no stderr file
+    }
+  }
+  if (report.removed.length > 0) this.attach(`hygiene removed:\n${report.removed.join('\n')}`, { mediaType: 'text/plain', fileName: 'hygiene.txt' });
+  const wall = performance.now() - (scenarioStart.get(this) ?? performance.now());
+  timings.push({
+    scenario: run.name,
+    runId: run.runId,
+    startMs: Math.round(run.startMs),
+    teardownMs: Math.round(report.ms),
+    overheadMs: Math.round(run.startMs + report.ms),
+    wallMs: Math.round(wall),
+  });
+  const errors = [...report.unobserved.map((u) => `unobserved failure: ${u}`), ...report.problems];
+  if (errors.length > 0) throw new Error(`scenario teardown of "${run.name}" (run id ${run.runId}):\n${errors.join('\n')}`);
+});
+
+AfterAll(function () {
+  const killed = supervisor.killAll();
+  if (killed.length > 0) logger?.warn({ killed }, 'servos still alive at the end of the run were SIGKILLed');
+  if (timings.length === 0) return;
+  const sorted = timings.map((t) => t.overheadMs).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  const summary = { scenarios: timings.length, medianOverheadMs: median, maxOverheadMs: sorted[sorted.length - 1], timings };
+  const dir = path.join(reportsDir(), 'timings');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `harness-${process.pid}-w${process.env.CUCUMBER_WORKER_ID ?? '0'}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  logger?.info({ scenarios: timings.length, medianOverheadMs: median }, 'per-scenario overhead (spawn + handshake + teardown)');
+});

@@ -1,0 +1,144 @@
+// Argument validation (protocol.md §2.2, §2.7, §15.2) and native error mapping (§9).
+// Everything here is checked before any OS call, so it never creates resources.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import {
+  Reader,
+  Writer,
+  align64,
+  BufferConfig,
+  InvalidArgumentError,
+  ZeroBufferError,
+  SequenceError,
+  ResourceError,
+  BufferFullError,
+  ReaderDeadError,
+  ClosedError,
+  fromNative,
+  ERROR_CLASS_BY_CODE,
+  type ErrorCode,
+} from '../src/index';
+import { validateTimeout } from '../src/config';
+import { expectError, expectErrorSync } from './helpers';
+
+describe('name validation (§2.2) → ZB_INVALID_NAME with quoted name and rule', () => {
+  const cases: Array<[unknown, string]> = [
+    ['', 'empty'],
+    ['a/b', "'/'"],
+    ['/', "'/'"],
+    ['a\0b', 'NUL'],
+    ['.', "'.' or '..'"],
+    ['..', "'.' or '..'"],
+    ['x'.repeat(246), '245 bytes'],
+    ['é'.repeat(123), '245 bytes'], // 246 UTF-8 bytes
+    ['ab\uD800cd', 'lone surrogate'],
+    ['ab\uDC00', 'lone surrogate'],
+    [42, 'string'],
+  ];
+  for (const [name, rule] of cases) {
+    const label = typeof name === 'string' ? JSON.stringify(name.length > 20 ? name.slice(0, 10) + '…' : name) : String(name);
+    it(`rejects ${label} in Reader.create, createSync, Writer.connect and connectSync`, async () => {
+      const quoted = typeof name === 'string' ? JSON.stringify(name) : String(name);
+      await expectError(() => Reader.create(name as string), InvalidArgumentError, 'ZB_INVALID_NAME', [quoted, rule]);
+      expectErrorSync(() => Reader.createSync(name as string), InvalidArgumentError, 'ZB_INVALID_NAME', [quoted, rule]);
+      await expectError(() => Writer.connect(name as string), InvalidArgumentError, 'ZB_INVALID_NAME', [quoted, rule]);
+      expectErrorSync(() => Writer.connectSync(name as string), InvalidArgumentError, 'ZB_INVALID_NAME', [quoted]);
+    });
+  }
+
+  it('accepts 245 UTF-8 bytes (checked up to the config error, not the name)', async () => {
+    // A valid name with an invalid config fails with ZB_INVALID_CONFIG, proving the name passed.
+    await expectError(() => Reader.create('x'.repeat(245), { payloadSize: 0 }), InvalidArgumentError, 'ZB_INVALID_CONFIG');
+    await expectError(() => Reader.create('é'.repeat(122) + 'x', { payloadSize: 0 }), InvalidArgumentError, 'ZB_INVALID_CONFIG');
+    await expectError(() => Reader.create('a\uD83D\uDE00b', { payloadSize: 0 }), InvalidArgumentError, 'ZB_INVALID_CONFIG');
+  });
+});
+
+describe('size configuration (§2.7) → ZB_INVALID_CONFIG with field and value', () => {
+  const bad: Array<[string, unknown]> = [
+    ['payloadSize', 0],
+    ['payloadSize', -1],
+    ['payloadSize', 1.5],
+    ['payloadSize', NaN],
+    ['payloadSize', Infinity],
+    ['payloadSize', 2 ** 35 + 1],
+    ['payloadSize', '1024'],
+    ['metadataSize', -64],
+    ['metadataSize', 0.5],
+    ['metadataSize', 2 ** 35 + 64],
+  ];
+  for (const [field, value] of bad) {
+    it(`rejects ${field} = ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`, async () => {
+      const e = await expectError(() => Reader.create('zbtest-config-never-created', { [field]: value } as object), InvalidArgumentError, 'ZB_INVALID_CONFIG', [field]);
+      assert.ok(e.message.includes(typeof value === 'string' ? JSON.stringify(value) : String(value)), e.message);
+      expectErrorSync(() => Reader.createSync('zbtest-config-never-created', { [field]: value } as object), InvalidArgumentError, 'ZB_INVALID_CONFIG', [field]);
+    });
+  }
+
+  it('rejects a bad permissions value with ZB_INVALID_ARGUMENT', async () => {
+    await expectError(() => Reader.create('zbtest-config-never-created', { permissions: -1 }), InvalidArgumentError, 'ZB_INVALID_ARGUMENT', ['permissions']);
+  });
+
+  it('align64 and BufferConfig defaults', () => {
+    assert.deepEqual([0, 1, 63, 64, 65, 100, 1000, 10240].map(align64), [0, 64, 64, 64, 128, 128, 1024, 10240]);
+    assert.equal(align64(2 ** 35), 2 ** 35);
+    assert.equal(align64(2 ** 35 - 1), 2 ** 35);
+    const c = new BufferConfig();
+    assert.equal(c.metadataSize, 1024);
+    assert.equal(c.payloadSize, 1048576);
+  });
+});
+
+describe('timeouts (§6.3, §15.2) → ZB_INVALID_ARGUMENT', () => {
+  it('negative, NaN and non-numbers are rejected; Infinity only for async', () => {
+    for (const v of [-1, -0.001, NaN, '10', null]) {
+      expectErrorSync(() => validateTimeout(v, { sync: false }), InvalidArgumentError, 'ZB_INVALID_ARGUMENT', ['timeoutMs']);
+    }
+    expectErrorSync(() => validateTimeout(Infinity, { sync: true }), InvalidArgumentError, 'ZB_INVALID_ARGUMENT', ['timeoutMs', 'finite']);
+    assert.equal(validateTimeout(Infinity, { sync: false }), Infinity);
+    assert.equal(validateTimeout(undefined, { sync: true }), 5000);
+    assert.equal(validateTimeout(0, { sync: true }), 0);
+  });
+});
+
+describe('fromNative maps codes to classes without parsing messages (§9)', () => {
+  it('maps every code of the catalogue', () => {
+    for (const code of Object.keys(ERROR_CLASS_BY_CODE) as ErrorCode[]) {
+      const native = Object.assign(new Error('whatever text'), { code, errno: 'ENOSPC', syscall: 'posix_fallocate', expected: 3n, got: 7n });
+      const e = fromNative(native);
+      assert.ok(e instanceof ZeroBufferError, code);
+      assert.ok(e instanceof ERROR_CLASS_BY_CODE[code], `${code} → ${e.name}`);
+      assert.equal((e as ZeroBufferError).code, code);
+      assert.equal(e.message, 'whatever text');
+      assert.equal(e.cause, native);
+    }
+  });
+
+  it('keeps the extra fields', () => {
+    const s = fromNative(Object.assign(new Error('Sequence error: expected 4, got 5'), { code: 'ZB_SEQUENCE_ERROR', expected: 4n, got: 5n }));
+    assert.ok(s instanceof SequenceError);
+    assert.equal(s.expected, 4n);
+    assert.equal(s.got, 5n);
+    const r = fromNative(Object.assign(new Error('No space'), { code: 'ZB_NO_SPACE', errno: 'ENOSPC', syscall: 'posix_fallocate', path: '/dev/shm/x' }));
+    assert.ok(r instanceof ResourceError);
+    assert.equal(r.errno, 'ENOSPC');
+    assert.equal(r.syscall, 'posix_fallocate');
+    assert.equal(r.path, '/dev/shm/x');
+    const f = fromNative(Object.assign(new Error('cannot be placed'), { code: 'ZB_FRAME_UNPLACEABLE' }));
+    assert.ok(f instanceof BufferFullError);
+    const d = fromNative(Object.assign(new Error('No active reader'), { code: 'ZB_NO_READER' }));
+    assert.ok(d instanceof ReaderDeadError);
+  });
+
+  it('leaves unknown errors alone and never looks at the message', () => {
+    const t = new TypeError('ZB_CLOSED closed');
+    assert.equal(fromNative(t), t);
+    const c = fromNative(Object.assign(new Error('Buffer is full'), { code: 'ZB_CLOSED' }));
+    assert.ok(c instanceof ClosedError);
+    assert.ok(fromNative('boom') instanceof Error);
+  });
+
+  it('SequenceError default message is exact', () => {
+    assert.equal(new SequenceError(4n, 5n).message, 'Sequence error: expected 4, got 5');
+  });
+});

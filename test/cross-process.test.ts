@@ -1,0 +1,142 @@
+// Cross-process lifecycle through real child processes (compiled fixtures in dist/test/fixtures):
+// crash detection both ways, stale cleanup after a SIGKILLed Reader, reader and writer exclusivity.
+import { after, afterEach, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Reader, Writer, BufferFullError, ReaderAlreadyConnectedError, ReaderDeadError, WriterAlreadyConnectedError, WriterDeadError, diagnostics } from '../src/index';
+import { Child, existing, expectError, killChildren, pathsOf, removeLeftovers, sleep, timed, uniqueName } from './helpers';
+
+const open: Array<{ close(): void }> = [];
+function track<T extends { close(): void }>(x: T): T {
+  open.push(x);
+  return x;
+}
+afterEach(async () => {
+  await killChildren();
+  for (const x of open.splice(0)) x.close();
+});
+after(() => {
+  assert.deepEqual(removeLeftovers(), []);
+});
+
+describe('cross-process lifecycle', () => {
+  it('writer SIGKILLed → reader gets its pending frames, then WriterDeadError within a slice', async () => {
+    const name = uniqueName();
+    const r = track(await Reader.create(name, { payloadSize: 65536 }));
+    const child = new Child('xp-writer.js', ['write-hang', name, '3', '1000']);
+    await child.waitEvent('written');
+    assert.equal(r.isWriterConnected(), true);
+    child.kill('SIGKILL');
+    await child.exit;
+    for (let k = 0; k < 3; k++) {
+      const f = (await r.read(5000))!;
+      assert.equal(f.sequence, BigInt(k + 1));
+      assert.equal(f.data[0], k & 0xff, 'sequential pattern');
+      f.release();
+    }
+    const t = await timed(() => r.read(10000));
+    assert.ok(t.error instanceof WriterDeadError, String(t.error));
+    assert.match((t.error as Error).message, /Writer process is dead/);
+    assert.ok(t.ms < 3000, `detected after ${t.ms} ms`);
+    assert.equal(r.isWriterConnected(), false);
+  });
+
+  it('reader SIGKILLed while the ring is full → blocked writer gets ReaderDeadError; next Reader cleans the stale resources', async (tc) => {
+    const name = uniqueName();
+    const child = new Child('xp-reader.js', ['hold', name, '4096']);
+    const ready = await child.waitEvent('ready');
+    const w = track(await Writer.connect(name));
+    assert.equal(w.isReaderConnected(), true);
+    for (;;) {
+      try {
+        w.writeSync(new Uint8Array(1000), 0);
+      } catch (err) {
+        assert.ok(err instanceof BufferFullError);
+        break;
+      }
+    }
+    const blocked = timed(() => w.write(new Uint8Array(1000), 20000));
+    await sleep(150);
+    child.kill('SIGKILL');
+    await child.exit;
+    const t = await blocked;
+    assert.ok(t.error instanceof ReaderDeadError && t.error.code === 'ZB_READER_DEAD', String(t.error));
+    assert.match(t.error.message, /Reader process is dead/);
+    assert.ok(t.ms < 5000, `${t.ms}`);
+    w.close();
+
+    // The SIGKILLed Reader left everything behind; its lock is no longer held. (Any Reader
+    // created anywhere on the host runs the §13 stale scan, so a concurrent test run may already
+    // have removed the leftovers; then only the fresh start below is checked.)
+    const p = pathsOf(name);
+    const info = diagnostics.inspectBuffer(name);
+    if (existing(name).length === 4 && info.exists) {
+      assert.equal(info.readerAlive, false);
+      assert.equal(info.oieb?.readerPid, BigInt(ready.pid as number));
+      assert.equal(info.lockFile.held, false);
+    } else {
+      tc.diagnostic(`leftovers of ${name} were already removed by a concurrent stale scan`);
+    }
+    void p;
+    // The next Reader of the name cleans up and starts fresh (semaphores at 0, empty ring).
+    const r = track(await Reader.create(name, { payloadSize: 4096 }));
+    assert.deepEqual(r.semaphoreValues(), { data: 0, space: 0 });
+    const o = r.oiebSnapshot();
+    assert.deepEqual([o.payloadFreeBytes, o.payloadWrittenCount, o.readerPid, o.writerPid], [4096n, 0n, BigInt(process.pid), 0n]);
+    const w2 = track(await Writer.connect(name));
+    w2.writeSync(Buffer.from('fresh'));
+    assert.equal(Buffer.from(r.readSync(1000)!.data).toString(), 'fresh');
+    w2.close();
+    r.close();
+    assert.deepEqual(existing(name), []);
+  });
+
+  it('stale resources of a SIGKILLed Reader are removed by cleanStaleResources', async () => {
+    const name = uniqueName();
+    const child = new Child('xp-reader.js', ['hold', name, '4096']);
+    await child.waitEvent('ready');
+    assert.deepEqual(diagnostics.cleanStaleResources(name), [], 'live owner: nothing removed');
+    child.kill('SIGKILL');
+    await child.exit;
+    const p = pathsOf(name);
+    const before = existing(name);
+    const removed = diagnostics.cleanStaleResources(name);
+    const all = [p.shm, p.semW, p.semR, p.lock];
+    for (const x of removed) assert.ok(all.includes(x), `${x} belongs to ${name}`);
+    if (before.length === 4) {
+      // Unless a concurrent stale scan (another process's Reader creation) got there first.
+      for (const x of [p.shm, p.semW, p.semR]) assert.ok(removed.includes(x) || !existing(name).includes(x), `${x} in ${JSON.stringify(removed)}`);
+    }
+    assert.deepEqual(existing(name), []);
+  });
+
+  it('two Readers on one name: the second process fails with ReaderAlreadyConnectedError', async () => {
+    const name = uniqueName();
+    const child = new Child('xp-reader.js', ['hold', name, '4096']);
+    await child.waitEvent('ready');
+    await expectError(() => Reader.create(name, { payloadSize: 4096 }), ReaderAlreadyConnectedError, 'ZB_READER_EXISTS', ['already', name]);
+    // And the other way round: a child Reader fails while we own the name.
+    const mine = uniqueName();
+    track(await Reader.create(mine, { payloadSize: 4096 }));
+    const second = new Child('xp-reader.js', ['hold', mine, '4096']);
+    const ev = await second.waitEvent('error');
+    assert.equal(ev.code, 'ZB_READER_EXISTS');
+    assert.equal(ev.name, 'ReaderAlreadyConnectedError');
+    child.kill('SIGTERM');
+    assert.deepEqual((await child.exit).code, 0);
+    assert.deepEqual(existing(name), [], 'graceful child close unlinked everything');
+  });
+
+  it('a second Writer is rejected while the first lives and accepted after it died', async () => {
+    const name = uniqueName();
+    const r = track(await Reader.create(name, { payloadSize: 4096 }));
+    const child = new Child('xp-writer.js', ['hold', name]);
+    const ev = await child.waitEvent('connected');
+    await expectError(() => Writer.connect(name), WriterAlreadyConnectedError, 'ZB_WRITER_EXISTS', ['Another writer is already connected', String(ev.pid)]);
+    child.kill('SIGKILL');
+    await child.exit;
+    const w = track(await Writer.connect(name));
+    assert.equal(r.oiebSnapshot().writerPid, BigInt(process.pid));
+    w.writeSync(Buffer.from('x'));
+    assert.equal(r.readSync(1000)!.size, 1);
+  });
+});
