@@ -25,12 +25,13 @@ module.exports = {
     format: ['progress', ...reports],
     formatOptions: { snippetInterface: 'async-await' },
   },
-  // CI: same selection, summary output (no ANSI progress bar), fail fast off, retry nothing.
+  // CI: same selection, summary output (no progress bar), reports plus a usage report. Set
+  // FORCE_COLOR=0 for plain text.
   ci: {
     ...common,
     tags: 'not @windows',
     format: ['summary', ...reports, 'usage:reports/cucumber-usage.txt'],
-    formatOptions: { colorsEnabled: false, snippetInterface: 'async-await' },
+    formatOptions: { snippetInterface: 'async-await' },
   },
   // Step-by-step output (pretty formatter) — useful with ./test.sh -v.
   verbose: {
@@ -39,11 +40,12 @@ module.exports = {
     format: ['pretty', ...reports],
     formatOptions: { snippetInterface: 'async-await' },
   },
-  // Step hygiene: dry run, usage report (undefined/ambiguous steps fail under strict).
+  // Step hygiene (used by `npm run steps:check`, which fails on undefined/ambiguous steps found
+  // in the message stream — a cucumber dry run itself always exits 0).
   check: {
     ...common,
     dryRun: true,
-    format: ['usage', 'usage-json:reports/cucumber-usage.json'],
+    format: ['usage', 'usage-json:reports/cucumber-usage.json', 'message:reports/cucumber-check.ndjson'],
     formatOptions: { snippetInterface: 'async-await' },
   },
 };

@@ -8,6 +8,7 @@ import { native, type NativeFrame, type NativeReader, type OiebSnapshot, type Se
 import { awaitNative, callNative, ClosedError } from './errors';
 import { resolveReaderOptions, validateName, validateTimeout, type ReaderOptions } from './config';
 import { OpQueue } from './op-queue';
+import { closeOnExit } from './exit-close';
 import { pollUntil } from './poll';
 
 interface FrameHandle {
@@ -89,6 +90,7 @@ export class Frame implements Disposable {
 export class Reader implements Disposable {
   readonly #n: NativeReader;
   readonly #queue: OpQueue;
+  readonly #untrack: () => void;
 
   /**
    * Creates the buffer `name` (§2.7) on a worker thread and returns its Reader.
@@ -110,6 +112,7 @@ export class Reader implements Disposable {
 
   private constructor(n: NativeReader) {
     this.#n = n;
+    this.#untrack = closeOnExit(n);
     this.#queue = new OpQueue(
       () => `Reader ${JSON.stringify(n.name)}`,
       () => n.closed,
@@ -202,6 +205,7 @@ export class Reader implements Disposable {
    */
   close(): void {
     callNative(() => this.#n.close());
+    this.#untrack();
   }
 
   /** Same as close(). */

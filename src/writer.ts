@@ -6,6 +6,7 @@ import { native, type NativeWritableFrame, type NativeWriter, type OiebSnapshot,
 import { awaitNative, callNative, ClosedError, InvalidArgumentError, InvalidStateError } from './errors';
 import { DEFAULT_TIMEOUT_MS, validateByteCount, validateData, validateName, validateTimeout, type WriterOptions } from './config';
 import { OpQueue } from './op-queue';
+import { closeOnExit } from './exit-close';
 import { pollUntil } from './poll';
 
 /**
@@ -64,6 +65,7 @@ export class WritableFrame {
 export class Writer implements Disposable {
   readonly #n: NativeWriter;
   readonly #queue: OpQueue;
+  readonly #untrack: () => void;
   readonly #defaultTimeoutMs: number;
 
   /**
@@ -90,6 +92,7 @@ export class Writer implements Disposable {
 
   private constructor(n: NativeWriter, defaultTimeoutMs: number) {
     this.#n = n;
+    this.#untrack = closeOnExit(n);
     this.#defaultTimeoutMs = defaultTimeoutMs;
     this.#queue = new OpQueue(
       () => `Writer ${JSON.stringify(n.name)}`,
@@ -215,6 +218,7 @@ export class Writer implements Disposable {
    */
   close(): void {
     callNative(() => this.#n.close());
+    this.#untrack();
   }
 
   /** Same as close(). */

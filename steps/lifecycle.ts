@@ -29,19 +29,28 @@ defineStep({
   },
 });
 
-const killSpec = (id: 'L04' | 'L09', verb: string) =>
-  defineStep({
-    id,
-    keyword: 'When',
-    pattern: `the '{role}' process ${verb}`,
-    runsIn: 'host-role',
-    boundMs: 10_000,
-    summary:
-      "Real SIGKILL (steps.md §1.3): wait for exit and reaping (≤ 5 s), exit caused by SIGKILL, role marked dead; the victim's PID is still recorded in the scenario buffer's OIEB slot it occupied.",
-    host: (ctx, role: string) => ctx.killRole(role),
-  });
-killSpec('L04', 'is killed');
-killSpec('L09', 'crashes');
+const KILL_SUMMARY =
+  "Real SIGKILL (steps.md §1.3): wait for exit and reaping (≤ 5 s), exit caused by SIGKILL, role marked dead; the victim's PID is still recorded in the scenario buffer's OIEB slot it occupied.";
+
+defineStep({
+  id: 'L04',
+  keyword: 'When',
+  pattern: "the '{role}' process is killed",
+  runsIn: 'host-role',
+  boundMs: 10_000,
+  summary: KILL_SUMMARY,
+  host: (ctx, role: string) => ctx.killRole(role),
+});
+
+defineStep({
+  id: 'L09',
+  keyword: 'When',
+  pattern: "the '{role}' process crashes",
+  runsIn: 'host-role',
+  boundMs: 10_000,
+  summary: KILL_SUMMARY,
+  host: (ctx, role: string) => ctx.killRole(role),
+});
 
 defineStep({
   id: 'L05',

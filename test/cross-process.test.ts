@@ -2,6 +2,8 @@
 // crash detection both ways, stale cleanup after a SIGKILLed Reader, reader and writer exclusivity.
 import { after, afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { Reader, Writer, BufferFullError, ReaderAlreadyConnectedError, ReaderDeadError, WriterAlreadyConnectedError, WriterDeadError, diagnostics } from '../src/index';
 import { Child, existing, expectError, killChildren, pathsOf, removeLeftovers, sleep, timed, uniqueName } from './helpers';
 
@@ -139,4 +141,19 @@ describe('cross-process lifecycle', () => {
     w.writeSync(Buffer.from('x'));
     assert.equal(r.readSync(1000)!.size, 1);
   });
+
+  for (const ending of ['process.exit(0)', 'an uncaught exception']) {
+    it(`a process that ends with ${ending} leaves no resources behind`, () => {
+      const name = uniqueName('exit');
+      const lib = JSON.stringify(path.resolve(__dirname, '../src/index.js'));
+      const end = ending === 'process.exit(0)' ? 'process.exit(0);' : "setImmediate(() => { throw new Error('boom'); });";
+      const script = `const { Reader, Writer } = require(${lib});
+        Reader.createSync(${JSON.stringify(name)}, { metadataSize: 0, payloadSize: 4096 });
+        Writer.connectSync(${JSON.stringify(name)});
+        ${end}`;
+      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      assert.equal(child.status, ending === 'process.exit(0)' ? 0 : 1, child.stderr);
+      assert.deepEqual(existing(name), []);
+    });
+  }
 });

@@ -6,6 +6,7 @@
 
 #include "binding/addon.hpp"
 #include "binding/js_util.hpp"
+#include "binding/native_task.hpp"
 #include "core/names.hpp"
 
 namespace zb::js {
@@ -147,11 +148,10 @@ class ReaderWrap : public Napi::ObjectWrap<ReaderWrap> {
   bool hookRegistered_ = false;
 };
 
-class ReadWorker : public Napi::AsyncWorker {
+class ReadWorker : public NativeTask {
  public:
   ReadWorker(Napi::Env env, Napi::Object self, ReaderWrap* wrap, double timeout)
-      : Napi::AsyncWorker(env, "zerobuffer.read"),
-        self_(Napi::Persistent(self)),
+      : self_(Napi::Persistent(self)),
         wrap_(wrap),
         s_(wrap->session()),
         timeout_(timeout),
@@ -174,8 +174,9 @@ class ReadWorker : public Napi::AsyncWorker {
     s_->leaveNative();
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
+  void Interrupt() override { s_->close(); }
+
+  void OnComplete(Napi::Env env) override {
     wrap_->asyncDone();
     try {
       if (err_) {
@@ -190,10 +191,6 @@ class ReadWorker : public Napi::AsyncWorker {
     } catch (const Napi::Error& e) {
       deferred_.Reject(e.Value());
     }
-  }
-  void OnError(const Napi::Error& e) override {
-    wrap_->asyncDone();
-    deferred_.Reject(e.Value());
   }
 
  private:
@@ -212,10 +209,20 @@ Napi::Value ReaderWrap::Read(const Napi::CallbackInfo& info) {
     if (s_->closing()) throw closedErr();
     if (asyncInFlight_) throw ZbError(code::kInvalidState, "read() called while another asynchronous read is in flight");
     const double timeout = validateTimeout(info[0], true);
+    if (std::optional<ReadFrame> f = s_->tryReadNow()) {  // a frame is ready: no thread hop
+      auto d = Napi::Promise::Deferred::New(env);
+      d.Resolve(makeFrame(env, *f));
+      return d.Promise();
+    }
     auto* w = new ReadWorker(env, info.This().As<Napi::Object>(), this, timeout);
     Napi::Promise p = w->promise();
     asyncInFlight_ = true;
-    w->Queue();
+    try {
+      w->Start(env, "zerobuffer.read");
+    } catch (...) {
+      asyncInFlight_ = false;
+      throw;
+    }
     return p;
   } catch (const ZbError& e) {
     auto d = Napi::Promise::Deferred::New(env);

@@ -7,6 +7,7 @@
 
 #include "binding/addon.hpp"
 #include "binding/js_util.hpp"
+#include "binding/native_task.hpp"
 #include "core/names.hpp"
 #include "posix/clock.hpp"
 
@@ -281,12 +282,11 @@ class WriterWrap : public Napi::ObjectWrap<WriterWrap> {
 
 // Waits for space on the libuv pool in bounded slices; the copy/publication (write) or the view
 // creation (acquire) happens on the JS thread in OnOK (§15.4).
-class SpaceWorker : public Napi::AsyncWorker {
+class SpaceWorker : public NativeTask {
  public:
   SpaceWorker(Napi::Env env, Napi::Object self, WriterWrap* wrap, Placement plan, uint64_t size, int64_t deadline,
               bool acquire, Napi::Value data)
-      : Napi::AsyncWorker(env, acquire ? "zerobuffer.acquire" : "zerobuffer.write"),
-        self_(Napi::Persistent(self)),
+      : self_(Napi::Persistent(self)),
         wrap_(wrap),
         s_(wrap->session()),
         plan_(plan),
@@ -313,8 +313,9 @@ class SpaceWorker : public Napi::AsyncWorker {
     s_->leaveNative();
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
+  void Interrupt() override { s_->close(); }
+
+  void OnComplete(Napi::Env env) override {
     wrap_->asyncDone();
     try {
       if (err_) throw *err_;
@@ -335,10 +336,6 @@ class SpaceWorker : public Napi::AsyncWorker {
     } catch (const Napi::Error& e) {
       deferred_.Reject(e.Value());
     }
-  }
-  void OnError(const Napi::Error& e) override {
-    wrap_->asyncDone();
-    deferred_.Reject(e.Value());
   }
 
  private:
@@ -389,9 +386,15 @@ Napi::Value WriterWrap::startAsync(const Napi::CallbackInfo& info, bool acquire)
     }
     if (timeout == 0) throw s_->core().bufferFull(plan.required, f);
     auto* w = new SpaceWorker(env, info.This().As<Napi::Object>(), this, plan, size, deadline, acquire, data);
+    Napi::Promise p = w->promise();
     asyncInFlight_ = true;
-    w->Queue();
-    return w->promise();
+    try {
+      w->Start(env, acquire ? "zerobuffer.acquire" : "zerobuffer.write");
+    } catch (...) {
+      asyncInFlight_ = false;
+      throw;
+    }
+    return p;
   } catch (const ZbError& e) {
     d.Reject(toJsError(env, e).Value());
     return d.Promise();

@@ -158,6 +158,17 @@ std::optional<ReadFrame> ReaderSession::read(double timeoutMs) {
   return core_.consume();
 }
 
+std::optional<ReadFrame> ReaderSession::tryReadNow() {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (closing_) throw closedError("Reader " + jsonQuoteUtf8(name_));
+    core_.throwIfPoisoned();
+  }
+  if (!semTryWait(semW_)) return std::nullopt;
+  std::lock_guard<std::mutex> g(mu_);
+  return core_.consume();
+}
+
 void ReaderSession::release(uint64_t token) {
   uint64_t posts;
   {

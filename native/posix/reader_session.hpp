@@ -44,6 +44,10 @@ class ReaderSession {
   // poison errors, OS errors). Callable from the JS thread or the worker (one at a time).
   std::optional<ReadFrame> read(double timeoutMs);
 
+  // Fast path of the async read on the JS thread: consumes a post only if one is already there
+  // (sem_trywait) and returns the frame; nullopt if the caller must wait on a worker.
+  std::optional<ReadFrame> tryReadNow();
+
   // §6.7: JS thread; never throws for EOVERFLOW.
   void release(uint64_t token);
   bool isReleased(uint64_t token);

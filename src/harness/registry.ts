@@ -79,6 +79,16 @@ export interface ParameterTypeSpec {
   description: string;
 }
 
+/**
+ * An internal instruction of the harness protocol (not Gherkin text): what a `host-multi` step
+ * tells a servo to do (steps.md §1.2, "Host multi-process"). Sent with the `zb/instruct` method.
+ */
+export interface InstructionSpec {
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  servo: (ctx: ServoContext, args: Record<string, any>) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+}
+
 export interface StepMatch {
   def: StepDefinition;
   args: unknown[];
@@ -179,6 +189,17 @@ class StepRegistry {
     if (m.length === 0) throw new Error(`undefined step (no definition matches): ${JSON.stringify(text)}`);
     if (m.length > 1) throw new Error(`ambiguous step ${JSON.stringify(text)}: matches ${m.map((x) => `${x.def.id} "${x.def.pattern}"`).join(', ')}`);
     return m[0]!;
+  }
+
+  private readonly instructions = new Map<string, InstructionSpec>();
+
+  defineInstruction(spec: InstructionSpec): void {
+    if (this.instructions.has(spec.name)) throw new Error(`instruction ${spec.name} defined twice`);
+    this.instructions.set(spec.name, spec);
+  }
+
+  instruction(name: string): InstructionSpec | undefined {
+    return this.instructions.get(name);
   }
 
   byId(id: string): StepDefinition | undefined {

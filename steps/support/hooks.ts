@@ -3,15 +3,15 @@
 // (After); final kill-all and timing summary (AfterAll).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { After, AfterAll, Before, BeforeAll, BeforeStep, Status } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, BeforeStep } from '@cucumber/cucumber';
 import { checkEnvironment } from '../../src/harness/host/environment';
 import { ensureFreshBuild } from '../../src/harness/host/build';
 import { removeDeadHostLeftovers } from '../../src/harness/host/hygiene';
 import { ScenarioRun, rolesNamedIn } from '../../src/harness/host/scenario';
 import { supervisor } from '../../src/harness/host/supervisor';
-import { tailFile } from '../../src/harness/host/servo-process';
+import { describeExit, tailFile } from '../../src/harness/host/servo-process';
 import { Router } from '../../src/harness/routing/router';
-import { getHostLogger, type Logger } from '../../src/harness/logging';
+import { formatRecord, getHostLogger, type Logger } from '../../src/harness/logging';
 import { logsRoot, reportsDir } from '../../src/harness/paths';
 import type { HarnessWorld } from './world';
 
@@ -66,10 +66,9 @@ BeforeStep(function (this: HarnessWorld, { pickleStep }) {
   this.currentStep = { text: pickleStep.text, type };
 });
 
-After({ timeout: 60_000 }, async function (this: HarnessWorld, { result }) {
+After({ timeout: 60_000 }, async function (this: HarnessWorld) {
   const run = this.run;
   if (run === undefined) return;
-  const failed = result?.status === Status.FAILED;
   const report = await run.teardown();
   // Logs of every servo of the scenario (also replaced/killed ones) go into the reports: always
   // for HTML/JSON/message, and they appear in the terminal summary of failing scenarios.
@@ -77,14 +76,27 @@ After({ timeout: 60_000 }, async function (this: HarnessWorld, { result }) {
     let text = '';
     try {
       const st = fs.statSync(s.logFile);
-      text = st.size <= ATTACH_MAX ? fs.readFileSync(s.logFile, 'utf8') : `(last ${ATTACH_MAX} bytes of ${s.logFile})\n${tailFile(s.logFile, 2000)}`;
+      text =
+        st.size <= ATTACH_MAX
+          ? fs
+              .readFileSync(s.logFile, 'utf8')
+              .split('\n')
+              .filter((l) => l !== '')
+              .map((l) => formatRecord(l, ''))
+              .join('\n')
+          : `(tail of ${s.logFile}; the file is complete on disk)\n${tailFile(s.logFile, 2000)}`;
     } catch {
       text = `(no log file ${s.logFile})`;
     }
-    this.attach(text, { mediaType: 'text/plain', fileName: path.basename(s.logFile) });
+    const exit = s.exit === null ? 'alive' : describeExit(s.exit);
+    this.attach(`servo ${s.label} — ${exit} — ${s.logFile}\n${text}`, { mediaType: 'text/plain', fileName: path.basename(s.logFile) });
     try {
-      const err = fs.readFileSync(s.stderrFile, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('{"level"')).join('\n');
-      if (err !== '' || failed) this.attach(err === '' ? '(empty)' : err, { mediaType: 'text/plain', fileName: path.basename(s.stderrFile) });
+      const err = fs
+        .readFileSync(s.stderrFile, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('{"level"'))
+        .join('\n');
+      if (err !== '') this.attach(`stderr of servo ${s.label}\n${err}`, { mediaType: 'text/plain', fileName: path.basename(s.stderrFile) });
     } catch {
       // no stderr file
     }

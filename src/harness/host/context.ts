@@ -30,4 +30,11 @@ export interface HostStepContext {
   statusAll(timeoutMs: number): Promise<{ servo: ServoProcess; status: ServoStatus }[]>;
   /** Real SIGKILL of the role's current process (steps.md §1.3), with all its checks. */
   killRole(role: string): Promise<void>;
+  /**
+   * Host multi-process steps: start an additional process of `role` (it does not replace the
+   * role's current process). `becomeTarget` makes it the inherited target (steps that start a process).
+   */
+  startProcess(role: string, becomeTarget: boolean): Promise<ServoProcess>;
+  /** Host multi-process steps: send an internal instruction to a servo and return its result. */
+  instruct(servo: ServoProcess, op: string, args: Record<string, unknown>, timeoutMs: number): Promise<Record<string, unknown>>;
 }

@@ -82,5 +82,31 @@ export function removeDeadHostLeftovers(): { objects: string[]; logDirs: string[
       // ignore
     }
   }
+  const timingsDir = path.join(path.dirname(root), 'timings');
+  for (const e of list(timingsDir)) {
+    const m = /^harness-(\d+)-w\d+\.json$/.exec(e);
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || isPidAlive(pid)) continue;
+    try {
+      fs.rmSync(path.join(timingsDir, e), { force: true });
+    } catch {
+      // ignore
+    }
+  }
   return { objects, logDirs };
+}
+
+/** Objects created under this host process's run ids (used when the host is interrupted). */
+export function removeOwnHostObjects(): string[] {
+  const removed: string[] = [];
+  for (const dir of OBJECT_DIRS) {
+    for (const e of list(dir)) {
+      const o = parseOurObject(e);
+      if (o === null || o.hostPid !== process.pid) continue;
+      const p = path.join(dir, e);
+      if (unlink(p)) removed.push(p);
+    }
+  }
+  return removed;
 }

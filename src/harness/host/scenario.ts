@@ -125,6 +125,7 @@ export class ScenarioRun {
         try {
           const how = await s.stop(T_SHUTDOWN);
           if (how === 'killed') problems.push(`${s.label} did not exit within ${T_SHUTDOWN} ms after shutdown and was SIGKILLed`);
+          if (how === 'killed-wedged') this.logger.warn({ servo: s.label }, 'servo had a timed-out step: SIGKILLed at teardown');
         } catch (e) {
           problems.push(`stopping ${s.label} failed: ${describeError(e)}`);
         }

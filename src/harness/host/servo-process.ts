@@ -189,22 +189,25 @@ export class ServoProcess {
    * Graceful stop: `shutdown` (the servo disposes and exits), wait ≤ graceMs, then SIGKILL.
    * Returns how it ended.
    */
-  async stop(graceMs = T_SHUTDOWN): Promise<'exited' | 'killed' | 'already-dead'> {
+  async stop(graceMs = T_SHUTDOWN): Promise<'exited' | 'killed' | 'killed-wedged' | 'already-dead'> {
     if (this.exit !== null) return 'already-dead';
     this.killedOnPurpose = true;
-    if (!this.wedged) {
-      try {
-        await this.request<boolean>('shutdown', {}, Math.min(graceMs, 2000), 'shutdown');
-      } catch {
-        // fall through to waiting / SIGKILL
-      }
+    if (this.wedged) {
+      // a step already timed out in this servo (and failed the scenario): no graceful attempt
+      await this.kill();
+      return 'killed-wedged';
+    }
+    try {
+      await this.request<boolean>('shutdown', {}, Math.min(graceMs, 2000), 'shutdown');
+    } catch {
+      // fall through to waiting / SIGKILL
     }
     try {
       this.child.stdin?.end();
     } catch {
       // ignore
     }
-    const ended = this.wedged ? false : await within(this.exited.then(() => true), graceMs, false);
+    const ended = await within(this.exited.then(() => true), graceMs, false);
     if (ended) {
       this.finish();
       return 'exited';

@@ -2,6 +2,7 @@
 // SIGTERM on the cucumber process kill all servos (then the process exits with 128 + signal);
 // on any exit of the host, remaining servos are SIGKILLed synchronously. Servos also exit on
 // stdin EOF and when they are re-parented.
+import { removeOwnHostObjects } from './hygiene';
 interface Tracked {
   pid: number;
   readonly alive: boolean;
@@ -44,7 +45,10 @@ class Supervisor {
     this.installed = true;
     const onSignal = (sig: NodeJS.Signals, code: number) => () => {
       const pids = this.killAll();
-      process.stderr.write(`\nzerobuffer harness: ${sig} — killed ${pids.length} servo process(es)${pids.length ? ` (${pids.join(', ')})` : ''}\n`);
+      const removed = removeOwnHostObjects();
+      process.stderr.write(
+        `\nzerobuffer harness: ${sig} — killed ${pids.length} servo process(es)${pids.length ? ` (${pids.join(', ')})` : ''}, removed ${removed.length} OS object(s) of this run\n`,
+      );
       process.exit(code);
     };
     process.once('SIGINT', onSignal('SIGINT', 130));

@@ -33,6 +33,12 @@ export const FIXED_OVERRIDES: { text: RegExp; role: string }[] = [{ text: /^anot
 /** `buffer '<x>'` / `channel '<x>'` — the last one in a step text becomes the scenario buffer. */
 const BUFFER_MENTION = /\b(?:buffer|channel) '([^']*)'/g;
 
+function deadMessage(what: string, s: ServoProcess): string {
+  const how = describeExit(s.exit!);
+  if (s.killedOnPurpose) return `process is dead: ${what} ${s.label} was killed by the host (${how}); no later step may run in it`;
+  return `process is dead: ${what} ${s.label} died unexpectedly (${how})\n${s.diagnostics()}`;
+}
+
 export interface RoutedStep {
   text: string;
   /** 0 Given, 1 When, 2 Then. */
@@ -80,7 +86,7 @@ export class Router {
         // normally started before the first step (every role of a `the '<role>' process` phrase)
         return { kind: 'servo', servo: await this.startCurrent(role), rule: 'rule 2' };
       }
-      if (!cur.alive) fail(`process is dead: the '${role}' process ${cur.label} has ${describeExit(cur.exit!)}; no later step may run in it`);
+      if (!cur.alive) fail(deadMessage(`the '${role}' process`, cur));
       return { kind: 'servo', servo: cur, rule: 'rule 2' };
     }
     m = RULES.newRole.exec(text);
@@ -111,12 +117,12 @@ export class Router {
       const role = m[1]!;
       const cur = run.current(role);
       if (cur === undefined) return { kind: 'servo', servo: await this.startCurrent(role), rule: 'rule 5' };
-      if (!cur.alive) fail(`process is dead: the '${role}' process ${cur.label} has ${describeExit(cur.exit!)}`);
+      if (!cur.alive) fail(deadMessage(`the '${role}' process`, cur));
       return { kind: 'servo', servo: cur, rule: 'rule 5' };
     }
     const inh = run.inherited;
     if (inh === null) return { kind: 'host', rule: 'rule 8 (nothing to inherit)' };
-    if (!inh.alive) fail(`process is dead: the inherited target ${inh.label} has ${describeExit(inh.exit!)}`);
+    if (!inh.alive) fail(deadMessage('the inherited target process', inh));
     return { kind: 'servo', servo: inh, rule: 'rule 8' };
   }
 
@@ -207,6 +213,21 @@ export class Router {
         return Promise.all(servos.map(async (servo) => ({ servo, status: await servo.status(timeoutMs) })));
       },
       killRole: (role: string) => self.killRole(role),
+      async startProcess(role: string, becomeTarget: boolean) {
+        const sp = await run.spawn(role);
+        if (becomeTarget) run.inherited = sp;
+        return sp;
+      },
+      async instruct(servo: ServoProcess, op: string, args: Record<string, unknown>, timeoutMs: number) {
+        const r = await servo.request<{ Success: boolean; Error: string | null; Result: Record<string, unknown> }>(
+          'zb/instruct',
+          { Op: op, Args: args },
+          timeoutMs,
+          `instruction ${op} for step "${step.text}"`,
+        );
+        if (!r.Success) fail(`[${servo.label}] instruction ${op} failed: ${r.Error ?? 'no message'}`);
+        return r.Result;
+      },
     };
   }
 

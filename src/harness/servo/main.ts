@@ -81,11 +81,11 @@ function rowsOf(table: ReturnType<typeof toTable>): TableRows | undefined {
 async function executeStep(p: Record<string, unknown>): Promise<StepResult> {
   const text = String(p.step ?? '');
   const isBroadcast = p.isbroadcast === true;
-  const hostCtx = (p.context ?? {}) as Record<string, unknown>;
-  if (hostCtx.Roles !== undefined || hostCtx.roles !== undefined) {
+  const hostCtx = normalizeParams(p.context ?? {});
+  if (hostCtx.roles !== undefined && hostCtx.roles !== null && typeof hostCtx.roles === 'object') {
     ctx.host = {
-      roles: (hostCtx.Roles ?? hostCtx.roles) as Record<string, number[]>,
-      scenarioBuffer: (hostCtx.ScenarioBuffer ?? hostCtx.scenarioBuffer) as string | undefined,
+      roles: hostCtx.roles as Record<string, number[]>,
+      scenarioBuffer: typeof hostCtx.scenariobuffer === 'string' ? hostCtx.scenariobuffer : undefined,
     };
   }
   capture.start();
@@ -145,6 +145,20 @@ conn.onRequest(async (method: string, raw: unknown) => {
     }
     case 'executestep':
       return serial(() => executeStep(p));
+    case 'zb/instruct':
+      return serial(async () => {
+        const op = String(p.op ?? '');
+        const spec = registry.instruction(op);
+        capture.start();
+        try {
+          if (spec === undefined) throw new Error(`unknown instruction ${JSON.stringify(op)}`);
+          const result = (await spec.servo(ctx, (p.args ?? {}) as Record<string, unknown>)) ?? {};
+          return { Success: true, Error: null, Result: result, Logs: capture.stop() };
+        } catch (e) {
+          logger.error({ op, err: describeError(e) }, 'instruction failed');
+          return { Success: false, Error: describeError(e), Result: {}, Logs: capture.stop() };
+        }
+      });
     case 'zb/quiesce':
       return serial(async () => {
         capture.start();
@@ -180,3 +194,5 @@ process.on('SIGTERM', () => void gracefulExit('SIGTERM'));
 
 conn.listen();
 logger.info({ startupMs: Math.round(performance.now() - started), logFile }, 'servo listening');
+// Compile the step expressions while the host completes the handshake.
+setImmediate(() => registry.all());
