@@ -149,14 +149,16 @@ function packageRoot(): string {
   }
 }
 
+/** Loads `build/Release/<file>` of this package (works from src/ under ts-node and from dist/). */
+export function loadAddon<T>(file: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(packageRoot(), 'build', 'Release', file)) as T;
+}
+
 let loaded: NativeBinding | undefined;
 
 /** Loads build/Release/zerobuffer.node once (immutable after load; safe in worker threads). */
 export function native(): NativeBinding {
-  if (!loaded) {
-    const file = path.join(packageRoot(), 'build', 'Release', 'zerobuffer.node');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    loaded = require(file) as NativeBinding;
-  }
+  loaded ??= loadAddon<NativeBinding>('zerobuffer.node');
   return loaded;
 }

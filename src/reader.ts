@@ -4,12 +4,10 @@
 // unlinks them on close(). All protocol logic lives in the native addon; this layer validates
 // arguments, maps error codes to classes, serialises async calls (§15.3) and wraps frames.
 import './dispose';
-import { native, type NativeFrame, type NativeReader, type OiebSnapshot, type SemaphoreValues } from './native';
+import { native, type NativeFrame, type NativeReader } from './native';
 import { awaitNative, callNative, ClosedError } from './errors';
 import { resolveReaderOptions, validateName, validateTimeout, type ReaderOptions } from './config';
-import { OpQueue } from './op-queue';
-import { closeOnExit } from './exit-close';
-import { pollUntil } from './poll';
+import { BufferEndpoint } from './endpoint';
 
 interface FrameHandle {
   reader: NativeReader;
@@ -87,11 +85,7 @@ export class Frame implements Disposable {
 }
 
 /** The owning side of a buffer. Create with `Reader.create(name, options)`. */
-export class Reader implements Disposable {
-  readonly #n: NativeReader;
-  readonly #queue: OpQueue;
-  readonly #untrack: () => void;
-
+export class Reader extends BufferEndpoint<NativeReader> {
   /**
    * Creates the buffer `name` (§2.7) on a worker thread and returns its Reader.
    * Rejects with InvalidArgumentError (name/config), ReaderAlreadyConnectedError or ResourceError.
@@ -111,29 +105,7 @@ export class Reader implements Disposable {
   }
 
   private constructor(n: NativeReader) {
-    this.#n = n;
-    this.#untrack = closeOnExit(n);
-    this.#queue = new OpQueue(
-      () => `Reader ${JSON.stringify(n.name)}`,
-      () => n.closed,
-    );
-  }
-
-  /** Buffer name. */
-  get name(): string {
-    return this.#n.name;
-  }
-  /** Aligned metadata size `M`. */
-  get metadataSize(): number {
-    return this.#n.metadataSize;
-  }
-  /** Aligned payload ring size `P`. */
-  get payloadSize(): number {
-    return this.#n.payloadSize;
-  }
-  /** True after close(). */
-  get closed(): boolean {
-    return this.#n.closed;
+    super(n, 'Reader');
   }
 
   /**
@@ -144,15 +116,15 @@ export class Reader implements Disposable {
    */
   async read(timeoutMs?: number): Promise<Frame | null> {
     const t = validateTimeout(timeoutMs, { sync: false });
-    return this.#queue.run('read', async () => {
+    return this.queue.run('read', async () => {
       // Fast path: try a non-blocking readSync(0) (one sem_trywait) on the JS thread first.
-      // When the Writer is ahead, frames are already published and this avoids an AsyncWorker
-      // round trip (~20 µs) per frame; only when nothing is ready do we go to the native async
-      // read, which waits on a worker thread in bounded slices.
-      const ready = callNative(() => this.#n.readSync(0));
+      // When the Writer is ahead, frames are already published and this avoids a native async
+      // round trip (a thread hop, tens of µs) per frame; only when nothing is ready do we go to
+      // the native async read, which waits on its own thread in bounded slices.
+      const ready = callNative(() => this.handle.readSync(0));
       if (ready !== null) return this.#wrap(ready);
       if (t === 0) return null;
-      const nf = await awaitNative(this.#n.read(t));
+      const nf = await awaitNative(this.handle.read(t));
       return nf === null ? null : this.#wrap(nf);
     });
   }
@@ -164,14 +136,14 @@ export class Reader implements Disposable {
   readSync(timeoutMs?: number): Frame | null {
     const t = validateTimeout(timeoutMs, { sync: true });
     this.#assertOpen('readSync');
-    this.#queue.assertIdle('readSync');
-    const nf = callNative(() => this.#n.readSync(t));
+    this.queue.assertIdle('readSync');
+    const nf = callNative(() => this.handle.readSync(t));
     return nf === null ? null : this.#wrap(nf);
   }
 
   /** Copy of the metadata content written by the Writer; an empty array when none (§4.4). */
   getMetadata(): Uint8Array {
-    return callNative(() => this.#n.getMetadata());
+    return callNative(() => this.handle.getMetadata());
   }
 
   /** `writer_pid ≠ 0` and alive (§6.6). */
@@ -179,53 +151,22 @@ export class Reader implements Disposable {
   /** Polls every 100 ms until a Writer is connected (true) or `timeoutMs` passed (false). */
   isWriterConnected(timeoutMs: number): Promise<boolean>;
   isWriterConnected(timeoutMs?: number): boolean | Promise<boolean> {
-    if (timeoutMs === undefined) return callNative(() => this.#n.isWriterConnected());
-    let t: number;
-    try {
-      t = validateTimeout(timeoutMs, { sync: false });
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return pollUntil(() => this.#n.isWriterConnected(), t, () => this.#n.closed, `isWriterConnected on Reader ${JSON.stringify(this.name)}`);
-  }
-
-  /** Diagnostics: every OIEB field (§15.7). */
-  oiebSnapshot(): OiebSnapshot {
-    return callNative(() => this.#n.oiebSnapshot());
-  }
-
-  /** Diagnostics: `{ data: sem-w, space: sem-r }` values (§15.7). */
-  semaphoreValues(): SemaphoreValues {
-    return callNative(() => this.#n.semaphoreValues());
-  }
-
-  /**
-   * Closes the Reader (idempotent, §2.8): ends an in-flight read with ClosedError, detaches every
-   * outstanding frame view and unlinks the shared memory, semaphores and lock file.
-   */
-  close(): void {
-    callNative(() => this.#n.close());
-    this.#untrack();
-  }
-
-  /** Same as close(). */
-  [Symbol.dispose](): void {
-    this.close();
+    return this.peerConnected(() => this.handle.isWriterConnected(), timeoutMs, 'isWriterConnected');
   }
 
   /** @internal Used by Frame.release(). */
   _releaseToken(token: number): void {
-    if (this.#n.closed) return;
-    callNative(() => this.#n.release(token));
+    if (this.handle.closed) return;
+    callNative(() => this.handle.release(token));
   }
 
   #wrap(nf: NativeFrame): Frame {
     const f = new Frame(this, nf);
-    f._track({ reader: this.#n, token: nf.token });
+    f._track({ reader: this.handle, token: nf.token });
     return f;
   }
 
   #assertOpen(op: string): void {
-    if (this.#n.closed) throw new ClosedError(`${op}: Reader ${JSON.stringify(this.#n.name)} is closed`);
+    if (this.handle.closed) throw new ClosedError(`${op}: Reader ${JSON.stringify(this.handle.name)} is closed`);
   }
 }

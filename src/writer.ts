@@ -2,12 +2,10 @@
 //
 // The Writer attaches to a buffer created by a Reader; it never creates or unlinks OS resources.
 import './dispose';
-import { native, type NativeWritableFrame, type NativeWriter, type OiebSnapshot, type SemaphoreValues } from './native';
+import { native, type NativeWritableFrame, type NativeWriter } from './native';
 import { awaitNative, callNative, ClosedError, InvalidArgumentError, InvalidStateError } from './errors';
 import { DEFAULT_TIMEOUT_MS, validateByteCount, validateData, validateName, validateTimeout, type WriterOptions } from './config';
-import { OpQueue } from './op-queue';
-import { closeOnExit } from './exit-close';
-import { pollUntil } from './poll';
+import { BufferEndpoint } from './endpoint';
 
 /**
  * A zero-copy frame reserved by `Writer.acquire`. Fill `data`, then commit() to publish it or
@@ -62,10 +60,7 @@ export class WritableFrame {
 }
 
 /** The producing side of a buffer. Connect with `Writer.connect(name)`. */
-export class Writer implements Disposable {
-  readonly #n: NativeWriter;
-  readonly #queue: OpQueue;
-  readonly #untrack: () => void;
+export class Writer extends BufferEndpoint<NativeWriter> {
   readonly #defaultTimeoutMs: number;
 
   /**
@@ -91,42 +86,21 @@ export class Writer implements Disposable {
   }
 
   private constructor(n: NativeWriter, defaultTimeoutMs: number) {
-    this.#n = n;
-    this.#untrack = closeOnExit(n);
+    super(n, 'Writer');
     this.#defaultTimeoutMs = defaultTimeoutMs;
-    this.#queue = new OpQueue(
-      () => `Writer ${JSON.stringify(n.name)}`,
-      () => n.closed,
-    );
   }
 
-  /** Buffer name. */
-  get name(): string {
-    return this.#n.name;
-  }
-  /** Aligned metadata size `M`. */
-  get metadataSize(): number {
-    return this.#n.metadataSize;
-  }
-  /** Aligned payload ring size `P`. */
-  get payloadSize(): number {
-    return this.#n.payloadSize;
-  }
-  /** True after close(). */
-  get closed(): boolean {
-    return this.#n.closed;
-  }
   /** Sequence number of the next frame (1n after connect). */
   get nextSequence(): bigint {
-    return this.#n.nextSequence;
+    return this.handle.nextSequence;
   }
   /** True while a zero-copy acquisition is pending. */
   get hasPendingFrame(): boolean {
-    return this.#n.hasPendingFrame;
+    return this.handle.hasPendingFrame;
   }
   /** True once metadata has been written to this buffer (by any Writer). */
   get metadataWritten(): boolean {
-    return this.#n.metadataWritten;
+    return this.handle.metadataWritten;
   }
 
   /**
@@ -137,7 +111,7 @@ export class Writer implements Disposable {
   async write(data: Uint8Array, timeoutMs?: number): Promise<bigint> {
     validateData(data);
     const t = validateTimeout(timeoutMs, { sync: false, defaultMs: this.#defaultTimeoutMs });
-    return this.#queue.run('write', () => awaitNative(this.#n.write(data, t)));
+    return this.queue.run('write', () => awaitNative(this.handle.write(data, t)));
   }
 
   /** Synchronous write; finite timeout only. InvalidStateError while an async call is in flight. */
@@ -145,15 +119,15 @@ export class Writer implements Disposable {
     validateData(data);
     const t = validateTimeout(timeoutMs, { sync: true, defaultMs: this.#defaultTimeoutMs });
     this.#assertOpen('writeSync');
-    this.#queue.assertIdle('writeSync');
-    return callNative(() => this.#n.writeSync(data, t));
+    this.queue.assertIdle('writeSync');
+    return callNative(() => this.handle.writeSync(data, t));
   }
 
   /** Reserves `size` bytes in the ring for zero-copy filling (§10.1). */
   async acquire(size: number, timeoutMs?: number): Promise<WritableFrame> {
     validateByteCount(size);
     const t = validateTimeout(timeoutMs, { sync: false, defaultMs: this.#defaultTimeoutMs });
-    return this.#queue.run('acquire', async () => new WritableFrame(this, await awaitNative(this.#n.acquire(size, t))));
+    return this.queue.run('acquire', async () => new WritableFrame(this, await awaitNative(this.handle.acquire(size, t))));
   }
 
   /** Synchronous acquire; finite timeout only. */
@@ -161,30 +135,30 @@ export class Writer implements Disposable {
     validateByteCount(size);
     const t = validateTimeout(timeoutMs, { sync: true, defaultMs: this.#defaultTimeoutMs });
     this.#assertOpen('acquireSync');
-    this.#queue.assertIdle('acquireSync');
-    return new WritableFrame(this, callNative(() => this.#n.acquireSync(size, t)));
+    this.queue.assertIdle('acquireSync');
+    return new WritableFrame(this, callNative(() => this.handle.acquireSync(size, t)));
   }
 
   /** Writes the metadata block once (§4.2). Empty metadata → InvalidArgumentError. */
   setMetadata(data: Uint8Array): void {
     validateData(data, 'metadata');
-    callNative(() => this.#n.setMetadata(data));
+    callNative(() => this.handle.setMetadata(data));
   }
 
   /** Zero-copy metadata: returns a writable view of `size` bytes (§4.3). */
   acquireMetadata(size: number): Uint8Array {
     validateByteCount(size);
-    return callNative(() => this.#n.acquireMetadata(size));
+    return callNative(() => this.handle.acquireMetadata(size));
   }
 
   /** Publishes the acquired metadata. */
   commitMetadata(): void {
-    callNative(() => this.#n.commitMetadata());
+    callNative(() => this.handle.commitMetadata());
   }
 
   /** Drops the acquired metadata without writing anything. */
   abortMetadata(): void {
-    callNative(() => this.#n.abortMetadata());
+    callNative(() => this.handle.abortMetadata());
   }
 
   /** `reader_pid ≠ 0` and alive (§7.3). */
@@ -192,52 +166,21 @@ export class Writer implements Disposable {
   /** Polls every 100 ms until the Reader is connected (true) or `timeoutMs` passed (false). */
   isReaderConnected(timeoutMs: number): Promise<boolean>;
   isReaderConnected(timeoutMs?: number): boolean | Promise<boolean> {
-    if (timeoutMs === undefined) return callNative(() => this.#n.isReaderConnected());
-    let t: number;
-    try {
-      t = validateTimeout(timeoutMs, { sync: false });
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return pollUntil(() => this.#n.isReaderConnected(), t, () => this.#n.closed, `isReaderConnected on Writer ${JSON.stringify(this.name)}`);
-  }
-
-  /** Diagnostics: every OIEB field (§15.7). */
-  oiebSnapshot(): OiebSnapshot {
-    return callNative(() => this.#n.oiebSnapshot());
-  }
-
-  /** Diagnostics: `{ data: sem-w, space: sem-r }` values (§15.7). */
-  semaphoreValues(): SemaphoreValues {
-    return callNative(() => this.#n.semaphoreValues());
-  }
-
-  /**
-   * Disconnects (idempotent, §7.2): ends an in-flight operation with ClosedError, aborts a
-   * pending acquisition and clears `writer_pid`. Unlinks nothing.
-   */
-  close(): void {
-    callNative(() => this.#n.close());
-    this.#untrack();
-  }
-
-  /** Same as close(). */
-  [Symbol.dispose](): void {
-    this.close();
+    return this.peerConnected(() => this.handle.isReaderConnected(), timeoutMs, 'isReaderConnected');
   }
 
   /** @internal Used by WritableFrame. */
   _commit(): bigint {
-    return callNative(() => this.#n.commit());
+    return callNative(() => this.handle.commit());
   }
 
   /** @internal Used by WritableFrame. */
   _abort(): void {
-    callNative(() => this.#n.abort());
+    callNative(() => this.handle.abort());
   }
 
   #assertOpen(op: string): void {
-    if (this.#n.closed) throw new ClosedError(`${op}: Writer ${JSON.stringify(this.#n.name)} is closed`);
+    if (this.handle.closed) throw new ClosedError(`${op}: Writer ${JSON.stringify(this.handle.name)} is closed`);
   }
 }
 

@@ -1,7 +1,6 @@
 // Typed loader of the harness-only native module build/Release/zerobuffer_test_support.node
 // (native/test_support/test_support.cpp). Never used by the library.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { loadAddon } from '../native';
 
 export type FlockProbeResult = 'missing' | 'free' | 'held';
 
@@ -16,24 +15,10 @@ export interface TestSupport {
   semaphoreCreate(semName: string, value: number): void;
 }
 
-function packageRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'native'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`zerobuffer: package root not found above ${__dirname}`);
-    dir = parent;
-  }
-}
-
 let loaded: TestSupport | undefined;
 
 /** Loads build/Release/zerobuffer_test_support.node once. */
 export function testSupport(): TestSupport {
-  if (!loaded) {
-    const file = path.join(packageRoot(), 'build', 'Release', 'zerobuffer_test_support.node');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    loaded = require(file) as TestSupport;
-  }
+  loaded ??= loadAddon<TestSupport>('zerobuffer_test_support.node');
   return loaded;
 }
