@@ -48,7 +48,8 @@ defineStep({
   summary: 'In the fresh process: PRE-SNAPSHOT(resolved), then attempt reader creation with these sizes; record lastCreate. Passes whatever the outcome.',
   servo: async (ctx, _role: string, name: string, meta: number, payload: number) => {
     const resolved = ctx.resolve(name);
-    ctx.preSnapshot = preSnapshot(resolved);
+    ctx.preSnapshot = preSnapshot(resolved, ctx.lockGuard);
+    ctx.lockGuard = null;
     ctx.logger.info({ pre: ctx.preSnapshot }, 'PRE-SNAPSHOT');
     ctx.lastCreateConfig = { base: name, metadataSize: meta, payloadSize: payload };
     await ctx.attempt('lastCreate', null, () => ctx.createReader(name, meta, payload), { name: resolved, meta, payload });

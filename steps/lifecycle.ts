@@ -1,5 +1,6 @@
 // Process lifecycle host steps: L01 (cross-process proof), L04/L09 (real SIGKILL), L05 (wait).
-import { defineStep } from '../src/harness/registry';
+import { defineStep, registry } from '../src/harness/registry';
+import { StaleLockGuard } from '../src/harness/diagnostics/lock-guard';
 import { expectEqual, expectTrue, fail } from '../src/harness/assert';
 import { sleep } from '../src/harness/timing';
 
@@ -71,5 +72,26 @@ defineStep({
     }
     expectTrue(`waited ≥ ${seconds} s on the monotonic clock (elapsed ${(elapsed / 1000).toFixed(3)} s)`, elapsed >= ms);
     ctx.logger.info({ seconds, elapsedMs: Math.round(elapsed) }, 'waited');
+  },
+});
+
+// Internal instructions sent by the host's kill (Router.killRole) to the process that will replace
+// a killed reader: share the victim's lock before the SIGKILL, confirm it still holds it after.
+registry.defineInstruction({
+  name: 'guardStaleLock',
+  servo: (ctx, args) => {
+    const { pid, path } = args as { pid: number; path: string };
+    ctx.lockGuard?.release();
+    ctx.lockGuard = StaleLockGuard.share(pid, path);
+    return { shared: true };
+  },
+});
+
+registry.defineInstruction({
+  name: 'checkStaleLockGuard',
+  servo: (ctx) => {
+    if (ctx.lockGuard === null) fail('no stale-lock guard was set up in this process');
+    expectTrue(`stale-lock guard still holds ${ctx.lockGuard.path} after its owner died`, ctx.lockGuard.holds(ctx.lockGuard.path));
+    return { holds: true };
   },
 });

@@ -1,5 +1,9 @@
 // Harness-only helpers (never used by the library): flock probe and named-semaphore utilities.
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
 #include <fcntl.h>
 #include <napi.h>
 #include <semaphore.h>
@@ -70,7 +74,67 @@ Napi::Value SemaphoreCreate(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Duplicates another process's descriptor of `path` into this process with pidfd_getfd(2). The
+// copy shares the open file description, and with it any flock the owner holds: the lock then
+// survives the owner's death for as long as this process keeps the descriptor open.
+Napi::Value ShareLockFd(const Napi::CallbackInfo& info) {
+  if (!info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "pid must be a number");
+  const int pid = info[0].As<Napi::Number>().Int32Value();
+  const std::string path = stringArg(info, 1, "path");
+  const std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) throw osErr(info.Env(), errno, "opendir", dir);
+  int target = -1;
+  while (dirent* e = readdir(d)) {
+    char buf[PATH_MAX];
+    const std::string link = dir + "/" + e->d_name;
+    const ssize_t n = readlink(link.c_str(), buf, sizeof buf - 1);
+    if (n <= 0) continue;
+    buf[n] = 0;
+    if (path == buf) {
+      target = atoi(e->d_name);
+      break;
+    }
+  }
+  closedir(d);
+  if (target < 0) throw osErr(info.Env(), ENOENT, "find descriptor", path + " in " + dir);
+  // Raw syscalls: glibc 2.36's <sys/pidfd.h> lacks extern "C" guards for C++.
+  const int pidfd = int(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) throw osErr(info.Env(), errno, "pidfd_open", std::to_string(pid));
+  const int fd = int(syscall(SYS_pidfd_getfd, pidfd, target, 0));  // the new descriptor is close-on-exec
+  const int err = errno;
+  close(pidfd);
+  if (fd < 0) throw osErr(info.Env(), err, "pidfd_getfd", std::to_string(pid) + ":" + std::to_string(target));
+  return Napi::Number::New(info.Env(), fd);
+}
+
+// The non-blocking flock probe of `path` for a caller that holds the lock through `guardFd` (a
+// descriptor from shareLockFd): the probe descriptor is opened first, then the guard's lock is
+// dropped and the probe's flock follows in the next syscall, so no other process can slip in
+// between. Closes guardFd. Returns the same values as flockProbe.
+Napi::Value ProbeReleasingGuard(const Napi::CallbackInfo& info) {
+  if (!info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "guardFd must be a number");
+  const int guardFd = info[0].As<Napi::Number>().Int32Value();
+  const std::string path = stringArg(info, 1, "path");
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  flock(guardFd, LOCK_UN);
+  const char* r = "missing";
+  if (fd >= 0) {
+    r = "free";
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK) r = "held";
+    } else {
+      flock(fd, LOCK_UN);
+    }
+    close(fd);
+  }
+  close(guardFd);
+  return Napi::String::New(info.Env(), r);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("probeReleasingGuard", Napi::Function::New(env, ProbeReleasingGuard, "probeReleasingGuard"));
+  exports.Set("shareLockFd", Napi::Function::New(env, ShareLockFd, "shareLockFd"));
   exports.Set("flockProbe", Napi::Function::New(env, FlockProbe, "flockProbe"));
   exports.Set("semaphoreValue", Napi::Function::New(env, SemaphoreValue, "semaphoreValue"));
   exports.Set("semaphoreUnlink", Napi::Function::New(env, SemaphoreUnlink, "semaphoreUnlink"));

@@ -11,6 +11,16 @@ export interface TestSupport {
   semaphoreValue(semName: string): number | null;
   /** sem_unlink; true when something was unlinked. */
   semaphoreUnlink(semName: string): boolean;
+  /**
+   * pidfd_getfd(2) of process `pid`'s descriptor of `path`: the returned descriptor shares the
+   * open file description, and so any flock on it, which survives the process's death.
+   */
+  shareLockFd(pid: number, path: string): number;
+  /**
+   * flockProbe(path) for a caller holding the lock through `guardFd`: opens the probe descriptor,
+   * drops the guard's lock, probes in the very next syscall, and closes guardFd.
+   */
+  probeReleasingGuard(guardFd: number, path: string): FlockProbeResult;
   /** sem_open(name, O_CREAT|O_EXCL, 0666, value) then sem_close. Throws (with errno) on failure. */
   semaphoreCreate(semName: string, value: number): void;
 }

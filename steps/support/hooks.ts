@@ -7,7 +7,7 @@ import { After, AfterAll, Before, BeforeAll, BeforeStep } from '@cucumber/cucumb
 import { checkEnvironment } from '../../src/harness/host/environment';
 import { ensureFreshBuild } from '../../src/harness/host/build';
 import { removeDeadHostLeftovers } from '../../src/harness/host/hygiene';
-import { ScenarioRun, rolesNamedIn } from '../../src/harness/host/scenario';
+import { ScenarioRun } from '../../src/harness/host/scenario';
 import { supervisor } from '../../src/harness/host/supervisor';
 import { describeExit, tailFile } from '../../src/harness/host/servo-process';
 import { Router } from '../../src/harness/routing/router';
@@ -51,7 +51,7 @@ Before({ timeout: 30_000 }, async function (this: HarnessWorld, { pickle }) {
   scenarioStart.set(this, performance.now());
   ordinal += 1;
   const featureId = path.basename(pickle.uri).replace(/\.feature$/, '');
-  const run = new ScenarioRun(ordinal, pickle.name, featureId, rolesNamedIn(pickle.steps.map((s) => s.text)), logger);
+  const run = new ScenarioRun(ordinal, pickle.name, featureId, pickle.steps.map((s) => s.text), logger);
   this.run = run;
   this.router = new Router(run);
   run.logger.info({ uri: pickle.uri, roles: run.namedRoles }, 'scenario start');

@@ -4,6 +4,7 @@
 // oiebSnapshot()/semaphoreValues(); elsewhere from positional reads of /dev/shm/<n> (on tmpfs,
 // file I/O and every process's mapping share the same pages) plus the test-support module.
 import * as fs from 'node:fs';
+import type { StaleLockGuard } from './lock-guard';
 import type { OiebSnapshot, SemaphoreValues } from '../../native';
 import { osObjectPaths } from '../naming';
 import { align64 } from '../ring-model';
@@ -162,11 +163,16 @@ export interface PreSnapshot {
   semSpace: { present: boolean; inode: bigint | null; value: number | null };
 }
 
-/** PRE-SNAPSHOT(n): state of the four OS objects of n before a creation. */
-export function preSnapshot(resolved: string): PreSnapshot {
+/**
+ * PRE-SNAPSHOT(n): state of the four OS objects of n before a creation. A stale-lock guard
+ * (lock-guard.ts) is released in the syscall right before the lock probe, so the probe sees the
+ * dead owner's lock exactly as the crash left it.
+ */
+export function preSnapshot(resolved: string, guard?: StaleLockGuard | null): PreSnapshot {
   const p = osObjectPaths(resolved);
   const lockInode = fileInode(p.lock);
-  const probe = flockProbe(p.lock);
+  const probe = guard?.holds(p.lock) === true ? guard.releaseAndProbe(p.lock) : flockProbe(p.lock);
+  guard?.release();
   const shm = readShm(resolved);
   const dIno = fileInode(p.semData);
   const sIno = fileInode(p.semSpace);

@@ -40,14 +40,17 @@ export class ScenarioRun {
   /** Base name of the most recently mentioned buffer/channel (steps.md §3.4 item 6). */
   scenarioBuffer: string | undefined;
   startMs = 0;
+  /** Roles named in a `the '<role>' process` phrase anywhere in the scenario (started up front). */
+  readonly namedRoles: readonly string[];
 
   constructor(
     readonly ordinal: number,
     readonly name: string,
     readonly featureId: string,
-    readonly namedRoles: readonly string[],
+    readonly stepTexts: readonly string[],
     hostLogger: Logger,
   ) {
+    this.namedRoles = rolesNamedIn(stepTexts);
     this.runId = makeRunId(process.pid, process.env.CUCUMBER_WORKER_ID ?? '0', ordinal);
     this.naming = new BufferNamingService(this.runId);
     this.logDir = path.join(logsRoot(), this.runId);
@@ -66,12 +69,19 @@ export class ScenarioRun {
 
   /** Spawn a servo for `role` and append it to the role's list. */
   async spawn(role: string): Promise<ServoProcess> {
+    const sp = await this.spawnDetached(role);
     const list = this.roles.get(role) ?? [];
     this.roles.set(role, list);
-    const ordinal = this.servos.filter((s) => s.role === role).length + 1;
+    list.push(sp);
+    return sp;
+  }
+
+  /** Spawn a servo of `role` that is not (yet) in the role's list. */
+  private async spawnDetached(role: string): Promise<ServoProcess> {
+    this.spawnCount.set(role, (this.spawnCount.get(role) ?? 0) + 1);
     const sp = await ServoProcess.start({
       role,
-      ordinal,
+      ordinal: this.spawnCount.get(role)!,
       runId: this.runId,
       scenario: this.name,
       featureId: this.featureId,
@@ -79,8 +89,41 @@ export class ScenarioRun {
       logger: this.logger,
     });
     this.servos.push(sp);
-    list.push(sp);
     return sp;
+  }
+
+  private readonly spawnCount = new Map<string, number>();
+  private readonly standby = new Map<string, ServoProcess>();
+
+  /** Does a later step of this scenario say `a new '<role>' process …`? */
+  replacesLater(role: string): boolean {
+    return this.stepTexts.some((t) => t.startsWith(`a new '${role}' process`));
+  }
+
+  /**
+   * Start a fresh process of `role` now, to be used by the next `a new '<role>' process` step
+   * (routing rule 3). Used right before a kill, so that the replacement runs within milliseconds
+   * of the victim's death: another Reader's stale scan (protocol.md §13, run by any Reader
+   * creation on the machine) would otherwise have ~150 ms to remove the dead reader's lock file.
+   */
+  async prepareStandby(role: string): Promise<void> {
+    if (this.standby.has(role)) return;
+    const sp = await this.spawnDetached(role);
+    this.standby.set(role, sp);
+    this.logger.info({ role, pid: sp.pid }, 'standby process started for a later replacement');
+  }
+
+  /** The standby process of `role`, if one is alive (it stays the standby). */
+  peekStandby(role: string): ServoProcess | undefined {
+    const sp = this.standby.get(role);
+    return sp !== undefined && sp.alive ? sp : undefined;
+  }
+
+  /** Take the standby process of `role` (alive, never used), if any. */
+  takeStandby(role: string): ServoProcess | undefined {
+    const sp = this.standby.get(role);
+    this.standby.delete(role);
+    return sp !== undefined && sp.alive ? sp : undefined;
   }
 
   /** "the '<role>' process". */

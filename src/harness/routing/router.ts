@@ -18,6 +18,7 @@ import type { HostStepContext, BroadcastReply } from '../host/context';
 import type { ScenarioRun } from '../host/scenario';
 import { ServoProcess, describeExit } from '../host/servo-process';
 import { readShm } from '../diagnostics/snap';
+import { osObjectPaths } from '../naming';
 import { T_REAP, T_REPLACE_GRACE } from '../timing';
 
 export const RULES = {
@@ -97,13 +98,15 @@ export class Router {
         run.logger.info({ role, pid: old.pid }, 'replacing the role process (close stdin, grace, SIGKILL)');
         await old.replace(T_REPLACE_GRACE);
       }
-      const fresh = await run.spawn(role);
-      // spawn appended it; it replaces the old process as the role's current one
-      const l = run.roles.get(role)!;
-      l.splice(l.indexOf(fresh), 1);
+      const standby = run.takeStandby(role);
+      const fresh = standby ?? (await run.spawn(role));
+      // it replaces the old process as the role's current one
+      const l = run.roles.get(role) ?? [];
+      run.roles.set(role, l);
+      if (l.includes(fresh)) l.splice(l.indexOf(fresh), 1);
       if (old !== undefined && l[0] === old) l[0] = fresh;
       else l.unshift(fresh);
-      return { kind: 'servo', servo: fresh, rule: 'rule 3' };
+      return { kind: 'servo', servo: fresh, rule: standby !== undefined ? 'rule 3 (prepared standby)' : 'rule 3' };
     }
     m = RULES.second.exec(text);
     if (m !== null) {
@@ -218,17 +221,21 @@ export class Router {
         if (becomeTarget) run.inherited = sp;
         return sp;
       },
-      async instruct(servo: ServoProcess, op: string, args: Record<string, unknown>, timeoutMs: number) {
-        const r = await servo.request<{ Success: boolean; Error: string | null; Result: Record<string, unknown> }>(
-          'zb/instruct',
-          { Op: op, Args: args },
-          timeoutMs,
-          `instruction ${op} for step "${step.text}"`,
-        );
-        if (!r.Success) fail(`[${servo.label}] instruction ${op} failed: ${r.Error ?? 'no message'}`);
-        return r.Result;
-      },
+      instruct: (servo: ServoProcess, op: string, args: Record<string, unknown>, timeoutMs: number) =>
+        self.instructServo(servo, op, args, timeoutMs, `for step "${step.text}"`),
     };
+  }
+
+  /** Sends an internal instruction (harness protocol `zb/instruct`) and fails on its failure. */
+  async instructServo(servo: ServoProcess, op: string, args: Record<string, unknown>, timeoutMs = 10_000, why = ''): Promise<Record<string, unknown>> {
+    const r = await servo.request<{ Success: boolean; Error: string | null; Result: Record<string, unknown> }>(
+      'zb/instruct',
+      { Op: op, Args: args },
+      timeoutMs,
+      `instruction ${op} ${why}`.trim(),
+    );
+    if (!r.Success) fail(`[${servo.label}] instruction ${op} failed: ${r.Error ?? 'no message'}`);
+    return r.Result;
   }
 
   /**
@@ -241,15 +248,23 @@ export class Router {
     const victim = run.current(role);
     if (victim === undefined) fail(`kill: the scenario has no '${role}' process`);
     if (!victim.alive) fail(`kill: the '${role}' process ${victim.label} is already dead (${describeExit(victim.exit!)})`);
+    // A later `a new '<role>' process` step will replace the victim: have the fresh process ready
+    // before the kill (see ScenarioRun.prepareStandby).
+    if (run.replacesLater(role)) await run.prepareStandby(role);
     const base = run.scenarioBuffer;
     const resolved = base !== undefined ? run.naming.resolve(base) : undefined;
     const before = resolved !== undefined ? readShm(resolved) : undefined;
     const pid = BigInt(victim.pid);
     const slot =
       before?.oieb == null ? null : before.oieb.readerPid === pid ? 'reader_pid' : before.oieb.writerPid === pid ? 'writer_pid' : null;
+    // A killed reader's lock file must still be there for its replacement's PRE-SNAPSHOT: the
+    // replacement shares the victim's lock before the kill (diagnostics/lock-guard.ts).
+    const guard = slot === 'reader_pid' && resolved !== undefined ? run.peekStandby(role) : undefined;
+    if (guard !== undefined) await this.instructServo(guard, 'guardStaleLock', { pid: victim.pid, path: osObjectPaths(resolved!).lock });
     const t0 = performance.now();
     const x = await victim.kill(T_REAP);
     const ms = Math.round(performance.now() - t0);
+    if (guard !== undefined) await this.instructServo(guard, 'checkStaleLockGuard', {});
     run.logger.info({ role, pid: victim.pid, exit: x, ms, slot }, 'process SIGKILLed');
     expectEqual(`kill of the '${role}' process (pid ${victim.pid}): exit caused by`, 'SIGKILL', x.signal);
     expectTrue(`kill of the '${role}' process (pid ${victim.pid}): exited and reaped within ${T_REAP} ms (no zombie left)`, x.reaped);

@@ -6,6 +6,7 @@ import type { Logger } from '../logging';
 import { BufferNamingService } from '../naming';
 import { describeError, expectEqual, fail, StepFailure } from '../assert';
 import { snapFromObject, snapFromShm, type PreSnapshot, type Snap } from '../diagnostics/snap';
+import type { StaleLockGuard } from '../diagnostics/lock-guard';
 import { fits, ringStateOf } from '../ring-model';
 import { T_WRITE, T_SETTLE, now, within } from '../timing';
 
@@ -124,6 +125,8 @@ export class ServoContext {
   background: BackgroundOp[] = [];
   lastLoop: LoopResult | null = null;
   preSnapshot: PreSnapshot | null = null;
+  /** Held for a later PRE-SNAPSHOT when this process replaces a killed reader (lock-guard.ts). */
+  lockGuard: StaleLockGuard | null = null;
   lastCreateConfig: { base: string; metadataSize: number; payloadSize: number } | null = null;
   /** Step-local scratch shared between consecutive steps of this process (e.g. the dead reader PID). */
   notes = new Map<string, unknown>();
@@ -413,6 +416,8 @@ export class ServoContext {
   async disposeAll(): Promise<string[]> {
     const errors: string[] = [];
     await this.quiesce();
+    this.lockGuard?.release();
+    this.lockGuard = null;
     for (const h of [...this.held]) {
       try {
         h.frame.release();

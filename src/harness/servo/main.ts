@@ -153,6 +153,7 @@ conn.onRequest(async (method: string, raw: unknown) => {
         try {
           if (spec === undefined) throw new Error(`unknown instruction ${JSON.stringify(op)}`);
           const result = (await spec.servo(ctx, (p.args ?? {}) as Record<string, unknown>)) ?? {};
+          logger.info({ op, result }, 'instruction done');
           return { Success: true, Error: null, Result: result, Logs: capture.stop() };
         } catch (e) {
           logger.error({ op, err: describeError(e) }, 'instruction failed');
