@@ -3,10 +3,6 @@ Feature: Process Lifecycle
   Crash detection, reader replacement after a crash and writer exclusivity, with every role in
   its own OS process. Kills and crashes are real SIGKILLs: no cleanup code runs in the victim.
 
-  Background:
-    Given the test environment is initialized
-    And all processes are ready
-
   @multi-process
   Scenario: Test 2.1 - Writer Crash Detection
     Given we run in harmony

@@ -19,6 +19,30 @@ export interface TransferSummary {
 /** Most error messages kept in `errors` (the count is always exact in verification_errors). */
 export const MAX_REPORTED_ERRORS = 20;
 
+/** A zeroed summary plus `addError`, which keeps at most MAX_REPORTED_ERRORS messages. */
+export function startSummary(
+  operation: TransferSummary['operation'],
+  name: string,
+  frameSize: number,
+  metadataSize: number,
+): { summary: TransferSummary; addError: (msg: string) => void } {
+  const summary: TransferSummary = {
+    operation,
+    buffer_name: name,
+    frames: 0,
+    frame_size: frameSize,
+    metadata_size: metadataSize,
+    errors: [],
+    verification_errors: 0,
+    duration_seconds: 0,
+    throughput_mbps: 0,
+  };
+  const addError = (msg: string): void => {
+    if (summary.errors.length < MAX_REPORTED_ERRORS) summary.errors.push(msg);
+  };
+  return { summary, addError };
+}
+
 export function parseNonNegativeInt(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0) {

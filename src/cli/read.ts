@@ -4,7 +4,7 @@ import { Reader } from '../reader';
 import { ClosedError, WriterDeadError } from '../errors';
 import { align64, DEFAULT_METADATA_SIZE, DEFAULT_PAYLOAD_SIZE, MAX_BUFFER_SIZE } from '../config';
 import { PatternVerifier, type Pattern } from './patterns';
-import { describeError, handleSignals, MAX_REPORTED_ERRORS, mibPerSecond, printSummary, round, signalExitCode, type TransferSummary } from './common';
+import { describeError, handleSignals, mibPerSecond, printSummary, round, signalExitCode, startSummary } from './common';
 
 export interface ReadOptions {
   frames: number;
@@ -24,20 +24,7 @@ export function defaultPayloadSize(frameSize: number | undefined): number {
 
 /** Runs the command and returns the process exit code. */
 export async function runRead(name: string, o: ReadOptions): Promise<number> {
-  const summary: TransferSummary = {
-    operation: 'read',
-    buffer_name: name,
-    frames: 0,
-    frame_size: o.size ?? 0,
-    metadata_size: 0,
-    errors: [],
-    verification_errors: 0,
-    duration_seconds: 0,
-    throughput_mbps: 0,
-  };
-  const addError = (msg: string): void => {
-    if (summary.errors.length < MAX_REPORTED_ERRORS) summary.errors.push(msg);
-  };
+  const { summary, addError } = startSummary('read', name, o.size ?? 0, 0);
   const started = performance.now();
   let firstFrameAt = -1;
   let bytes = 0;

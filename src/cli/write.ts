@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Writer, type WritableFrame } from '../writer';
 import { BufferFullError, ClosedError, ZeroBufferError } from '../errors';
 import { fillPattern, type Pattern } from './patterns';
-import { describeError, handleSignals, MAX_REPORTED_ERRORS, mibPerSecond, printSummary, round, signalExitCode, sleep, type TransferSummary } from './common';
+import { describeError, handleSignals, mibPerSecond, printSummary, round, signalExitCode, sleep, startSummary } from './common';
 
 export interface WriteOptions {
   frames: number;
@@ -34,20 +34,7 @@ export async function connectWithRetry(name: string, timeoutMs: number, stopped:
 /** Runs the command and returns the process exit code. */
 export async function runWrite(name: string, o: WriteOptions): Promise<number> {
   const metadata = o.metadata !== undefined ? Buffer.from(o.metadata, 'utf8') : undefined;
-  const summary: TransferSummary = {
-    operation: 'write',
-    buffer_name: name,
-    frames: 0,
-    frame_size: o.size,
-    metadata_size: metadata?.byteLength ?? 0,
-    errors: [],
-    verification_errors: 0,
-    duration_seconds: 0,
-    throughput_mbps: 0,
-  };
-  const addError = (msg: string): void => {
-    if (summary.errors.length < MAX_REPORTED_ERRORS) summary.errors.push(msg);
-  };
+  const { summary, addError } = startSummary('write', name, o.size, metadata?.byteLength ?? 0);
   let writer: Writer | undefined;
   let ok = true;
   let started = performance.now();
