@@ -51,13 +51,7 @@ class FactoryWorker : public Napi::AsyncWorker {
       : Napi::AsyncWorker(env, resource), make_(std::move(make)), wrap_(wrap), deferred_(Napi::Promise::Deferred::New(env)) {}
   Napi::Promise promise() { return deferred_.Promise(); }
   void Execute() override {
-    try {
-      session_ = make_();
-    } catch (const ZbError& e) {
-      err_ = e;
-    } catch (const std::exception& e) {
-      err_ = ZbError(code::kOsError, e.what());
-    }
+    err_ = captureError([&] { session_ = make_(); });
   }
   void OnOK() override {
     Napi::Env env = Env();
@@ -80,12 +74,6 @@ class FactoryWorker : public Napi::AsyncWorker {
   std::shared_ptr<Session> session_;
   std::optional<ZbError> err_;
 };
-
-Napi::Value rejected(Napi::Env env, const ZbError& e) {
-  auto d = Napi::Promise::Deferred::New(env);
-  d.Reject(toJsError(env, e).Value());
-  return d.Promise();
-}
 
 Napi::Value CreateReader(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

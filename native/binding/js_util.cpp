@@ -23,6 +23,12 @@ Napi::Error toJsError(Napi::Env env, const ZbError& e) {
 
 void throwJs(Napi::Env env, const ZbError& e) { throw toJsError(env, e); }
 
+Napi::Promise rejected(Napi::Env env, const ZbError& e) {
+  auto d = Napi::Promise::Deferred::New(env);
+  d.Reject(toJsError(env, e).Value());
+  return d.Promise();
+}
+
 static ZbError invalidArg(const std::string& msg) { return ZbError(code::kInvalidArgument, msg); }
 
 static std::string describe(const Napi::Value& v) {

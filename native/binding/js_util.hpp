@@ -2,13 +2,14 @@
 #pragma once
 #include <napi.h>
 
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "core/errors.hpp"
 #include "core/layout.hpp"
-#include "posix/reader_session.hpp"
+#include "posix/session_base.hpp"
 #include "posix/shm.hpp"
 
 namespace zb::js {
@@ -16,6 +17,8 @@ namespace zb::js {
 // Error with `code` and the extra fields of src/native.ts.
 Napi::Error toJsError(Napi::Env env, const ZbError& e);
 [[noreturn]] void throwJs(Napi::Env env, const ZbError& e);
+// An already rejected promise: how an asynchronous call reports an error it finds synchronously.
+Napi::Promise rejected(Napi::Env env, const ZbError& e);
 
 // Runs f; converts ZbError into a thrown JS error.
 template <typename F>
@@ -25,6 +28,20 @@ auto guard(Napi::Env env, F&& f) -> decltype(f()) {
   } catch (const ZbError& e) {
     throwJs(env, e);
   }
+}
+
+// Runs f off the JS thread; returns the error it ended with (any other std::exception becomes
+// ZB_OS_ERROR), or nullopt.
+template <typename F>
+std::optional<ZbError> captureError(F&& f) {
+  try {
+    f();
+  } catch (const ZbError& e) {
+    return e;
+  } catch (const std::exception& e) {
+    return ZbError(code::kOsError, e.what());
+  }
+  return std::nullopt;
 }
 
 std::string validateName(const Napi::Value& v);                       // ZB_INVALID_NAME

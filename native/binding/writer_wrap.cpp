@@ -5,10 +5,7 @@
 #include <cstring>
 #include <optional>
 
-#include "binding/addon.hpp"
-#include "binding/js_util.hpp"
-#include "binding/native_task.hpp"
-#include "core/names.hpp"
+#include "binding/session_wrap.hpp"
 #include "posix/clock.hpp"
 
 namespace zb::js {
@@ -26,19 +23,19 @@ struct PendingMetadata {
   bool zeroCopy;
 };
 
-class WriterWrap : public Napi::ObjectWrap<WriterWrap> {
+class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
  public:
-  explicit WriterWrap(const Napi::CallbackInfo& info);
-  ~WriterWrap() override;
+  static constexpr const char* kClassName = "NativeWriter";
+  static constexpr const char* kFactory = "connectWriter()";
+  static constexpr const char* kPeerMethod = "isReaderConnected";
+  static constexpr auto kPending = &AddonData::pendingWriter;
+  static constexpr auto kCtor = &AddonData::writerCtor;
+
+  explicit WriterWrap(const Napi::CallbackInfo& info) : SessionWrap(info) {}
 
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(
-        env, "NativeWriter",
-        {
-            InstanceAccessor("name", &WriterWrap::GetName, nullptr, napi_enumerable),
-            InstanceAccessor("metadataSize", &WriterWrap::GetMetadataSize, nullptr, napi_enumerable),
-            InstanceAccessor("payloadSize", &WriterWrap::GetPayloadSize, nullptr, napi_enumerable),
-            InstanceAccessor("closed", &WriterWrap::GetClosed, nullptr, napi_enumerable),
+    return defineClass(
+        env, {
             InstanceAccessor("nextSequence", &WriterWrap::GetNextSequence, nullptr, napi_enumerable),
             InstanceAccessor("hasPendingFrame", &WriterWrap::GetHasPendingFrame, nullptr, napi_enumerable),
             InstanceAccessor("metadataWritten", &WriterWrap::GetMetadataWritten, nullptr, napi_enumerable),
@@ -52,18 +49,10 @@ class WriterWrap : public Napi::ObjectWrap<WriterWrap> {
             InstanceMethod("acquireMetadata", &WriterWrap::AcquireMetadata),
             InstanceMethod("commitMetadata", &WriterWrap::CommitMetadata),
             InstanceMethod("abortMetadata", &WriterWrap::AbortMetadata),
-            InstanceMethod("isReaderConnected", &WriterWrap::IsReaderConnected),
-            InstanceMethod("oiebSnapshot", &WriterWrap::OiebSnapshot),
-            InstanceMethod("semaphoreValues", &WriterWrap::SemaphoreValues),
-            InstanceMethod("close", &WriterWrap::Close),
         });
   }
 
   // ---- used by the space worker's completion (JS thread) ----
-  void asyncDone() { asyncInFlight_ = false; }
-  const std::shared_ptr<WriterSession>& session() const { return s_; }
-  ZbError closedErr() const { return closedError("Writer " + jsonQuoteUtf8(s_->name())); }
-
   // W6–W12 with the payload copied from `data` (JS thread).
   uint64_t publishCopy(const Placement& plan, const uint8_t* src, uint64_t size) {
     WriterCore& c = s_->core();
@@ -87,11 +76,20 @@ class WriterWrap : public Napi::ObjectWrap<WriterWrap> {
     return o;
   }
 
+  // Close, between beginClose and finishClose: a pending zero-copy frame is aborted, never
+  // published.
+  void detachViews() {
+    if (pending_) {
+      detachQuietly(pending_->view);
+      pending_.reset();
+    }
+    if (pendingMeta_) {
+      detachQuietly(pendingMeta_->view);
+      pendingMeta_.reset();
+    }
+  }
+
  private:
-  Napi::Value GetName(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), s_->name()); }
-  Napi::Value GetMetadataSize(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), double(s_->core().M())); }
-  Napi::Value GetPayloadSize(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), double(s_->core().P())); }
-  Napi::Value GetClosed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), s_->closing()); }
   Napi::Value GetNextSequence(const Napi::CallbackInfo& info) { return Napi::BigInt::New(info.Env(), s_->core().nextSequence()); }
   Napi::Value GetHasPendingFrame(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), pending_.has_value()); }
   Napi::Value GetMetadataWritten(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), s_->core().metadataWritten()); }
@@ -230,132 +228,43 @@ class WriterWrap : public Napi::ObjectWrap<WriterWrap> {
     return env.Undefined();
   }
 
-  Napi::Value IsReaderConnected(const Napi::CallbackInfo& info) {
-    return Napi::Boolean::New(info.Env(), s_->isReaderConnected());
-  }
-  Napi::Value OiebSnapshot(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    return guard(env, [&] { return oiebToJs(env, s_->snapshot()); });
-  }
-  Napi::Value SemaphoreValues(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    return guard(env, [&] { return semValuesToJs(env, s_->semValues()); });
-  }
-  Napi::Value Close(const Napi::CallbackInfo& info) {
-    closeFromJs();
-    return info.Env().Undefined();
-  }
-
-  void closeFromJs() {
-    if (s_->closed()) return;
-    s_->beginClose();
-    if (pending_) {  // a pending zero-copy frame is aborted, never published
-      detachQuietly(pending_->view);
-      pending_.reset();
-    }
-    if (pendingMeta_) {
-      detachQuietly(pendingMeta_->view);
-      pendingMeta_.reset();
-    }
-    s_->finishClose();
-    removeHook();
-  }
-
-  static void CleanupHook(void* arg) {
-    auto* self = static_cast<WriterWrap*>(arg);
-    self->hookRegistered_ = false;
-    self->s_->close();
-  }
-  void removeHook() {
-    if (hookRegistered_) {
-      napi_remove_env_cleanup_hook(Env(), &WriterWrap::CleanupHook, this);
-      hookRegistered_ = false;
-    }
-  }
-
-  std::shared_ptr<WriterSession> s_;
   std::optional<PendingFrame> pending_;
   std::optional<PendingMetadata> pendingMeta_;
-  bool asyncInFlight_ = false;
-  bool hookRegistered_ = false;
 };
 
 // Waits for space on the libuv pool in bounded slices; the copy/publication (write) or the view
-// creation (acquire) happens on the JS thread in OnOK (§15.4).
-class SpaceWorker : public NativeTask {
+// creation (acquire) happens on the JS thread in settle() (§15.4).
+class SpaceWorker : public SessionTask<WriterWrap> {
  public:
   SpaceWorker(Napi::Env env, Napi::Object self, WriterWrap* wrap, Placement plan, uint64_t size, int64_t deadline,
               bool acquire, Napi::Value data)
-      : self_(Napi::Persistent(self)),
-        wrap_(wrap),
-        s_(wrap->session()),
-        plan_(plan),
-        size_(size),
-        deadline_(deadline),
-        acquire_(acquire),
-        deferred_(Napi::Promise::Deferred::New(env)) {
+      : SessionTask(env, self, wrap), plan_(plan), size_(size), deadline_(deadline), acquire_(acquire) {
     if (!acquire) data_ = Napi::Persistent(data.As<Napi::Object>());
-  }
-  Napi::Promise promise() { return deferred_.Promise(); }
-
-  void Execute() override {
-    if (!s_->enterNative()) {
-      err_ = wrap_closed();
-      return;
-    }
-    try {
-      s_->waitForSpace(plan_.required, deadline_);
-    } catch (const ZbError& e) {
-      err_ = e;
-    } catch (const std::exception& e) {
-      err_ = ZbError(code::kOsError, e.what());
-    }
-    s_->leaveNative();
-  }
-
-  void Interrupt() override { s_->close(); }
-
-  void OnComplete(Napi::Env env) override {
-    wrap_->asyncDone();
-    try {
-      if (err_) throw *err_;
-      if (s_->closing()) throw wrap_closed();
-      if (acquire_) {
-        deferred_.Resolve(wrap_->makePending(env, plan_, size_));
-        return;
-      }
-      Napi::Value v = data_.Value();
-      if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
-          v.As<Napi::Uint8Array>().ByteLength() != size_) {
-        throw ZbError(code::kInvalidArgument, "Invalid argument data: the Uint8Array was detached or resized while the write waited for space");
-      }
-      Napi::Uint8Array data = v.As<Napi::Uint8Array>();
-      deferred_.Resolve(Napi::BigInt::New(env, wrap_->publishCopy(plan_, data.Data(), size_)));
-    } catch (const ZbError& e) {
-      deferred_.Reject(toJsError(env, e).Value());
-    } catch (const Napi::Error& e) {
-      deferred_.Reject(e.Value());
-    }
   }
 
  private:
-  ZbError wrap_closed() const { return closedError("Writer " + jsonQuoteUtf8(s_->name())); }
+  void wait() override { s_->waitForSpace(plan_.required, deadline_); }
 
-  Napi::ObjectReference self_;
-  WriterWrap* wrap_;
-  std::shared_ptr<WriterSession> s_;
+  Napi::Value settle(Napi::Env env) override {
+    if (acquire_) return wrap_->makePending(env, plan_, size_);
+    Napi::Value v = data_.Value();
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
+        v.As<Napi::Uint8Array>().ByteLength() != size_) {
+      throw ZbError(code::kInvalidArgument, "Invalid argument data: the Uint8Array was detached or resized while the write waited for space");
+    }
+    Napi::Uint8Array data = v.As<Napi::Uint8Array>();
+    return Napi::BigInt::New(env, wrap_->publishCopy(plan_, data.Data(), size_));
+  }
+
   Placement plan_;
   uint64_t size_;
   int64_t deadline_;
   bool acquire_;
   Napi::ObjectReference data_;
-  Napi::Promise::Deferred deferred_;
-  std::optional<ZbError> err_;
 };
 
 Napi::Value WriterWrap::startAsync(const Napi::CallbackInfo& info, bool acquire) {
   Napi::Env env = info.Env();
-  auto d = Napi::Promise::Deferred::New(env);
   try {
     const char* op = acquire ? "acquire" : "write";
     if (s_->closing()) throw closedErr();
@@ -376,6 +285,7 @@ Napi::Value WriterWrap::startAsync(const Napi::CallbackInfo& info, bool acquire)
     // Non-blocking attempt on the JS thread first.
     uint64_t f = 0;
     if (s_->trySpace(plan.required, false, f)) {
+      auto d = Napi::Promise::Deferred::New(env);
       if (acquire) {
         d.Resolve(makePending(env, plan, size));
       } else {
@@ -385,36 +295,11 @@ Napi::Value WriterWrap::startAsync(const Napi::CallbackInfo& info, bool acquire)
       return d.Promise();
     }
     if (timeout == 0) throw s_->core().bufferFull(plan.required, f);
-    auto* w = new SpaceWorker(env, info.This().As<Napi::Object>(), this, plan, size, deadline, acquire, data);
-    Napi::Promise p = w->promise();
-    asyncInFlight_ = true;
-    try {
-      w->Start(env, acquire ? "zerobuffer.acquire" : "zerobuffer.write");
-    } catch (...) {
-      asyncInFlight_ = false;
-      throw;
-    }
-    return p;
+    return startTask(new SpaceWorker(env, info.This().As<Napi::Object>(), this, plan, size, deadline, acquire, data),
+                     env, acquire ? "zerobuffer.acquire" : "zerobuffer.write");
   } catch (const ZbError& e) {
-    d.Reject(toJsError(env, e).Value());
-    return d.Promise();
+    return rejected(env, e);
   }
-}
-
-WriterWrap::WriterWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<WriterWrap>(info) {
-  auto* data = info.Env().GetInstanceData<AddonData>();
-  if (data == nullptr || !data->pendingWriter) {
-    throw Napi::TypeError::New(info.Env(), "NativeWriter cannot be constructed directly; use connectWriter()");
-  }
-  s_ = std::move(data->pendingWriter);
-  if (napi_add_env_cleanup_hook(info.Env(), &WriterWrap::CleanupHook, this) == napi_ok) hookRegistered_ = true;
-}
-
-WriterWrap::~WriterWrap() {
-  removeHook();
-  pending_.reset();
-  pendingMeta_.reset();
-  if (s_) s_->close();
 }
 
 }  // namespace
@@ -422,11 +307,7 @@ WriterWrap::~WriterWrap() {
 Napi::Function defineWriterClass(Napi::Env env) { return WriterWrap::Define(env); }
 
 Napi::Object newWriterObject(Napi::Env env, std::shared_ptr<WriterSession> s) {
-  auto* data = env.GetInstanceData<AddonData>();
-  data->pendingWriter = std::move(s);
-  Napi::Object o = data->writerCtor.New({});
-  data->pendingWriter.reset();
-  return o;
+  return WriterWrap::newObject(env, std::move(s));
 }
 
 }  // namespace zb::js

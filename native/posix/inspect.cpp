@@ -2,11 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "posix/flock_probe.hpp"
 #include "posix/lockfile.hpp"
 #include "posix/os_error.hpp"
 #include "posix/pid.hpp"
@@ -14,19 +14,6 @@
 #include "posix/shm.hpp"
 
 namespace zb {
-
-const char* flockProbe(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return "missing";
-  const char* r = "free";
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno == EWOULDBLOCK) r = "held";
-  } else {
-    flock(fd, LOCK_UN);
-  }
-  close(fd);
-  return r;
-}
 
 std::optional<int> semaphoreProbe(const std::string& semName) {
   sem_t* s = semOpenExisting(semName);

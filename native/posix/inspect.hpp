@@ -20,8 +20,6 @@ struct Inspection {
 
 Inspection inspectBuffer(const std::string& name);
 
-// Non-blocking flock probe: "missing" | "free" | "held".
-const char* flockProbe(const std::string& path);
 // sem_open(name, 0) + sem_getvalue + sem_close; nullopt when it cannot be opened.
 std::optional<int> semaphoreProbe(const std::string& semName);
 

@@ -46,12 +46,8 @@ bool existingHasLiveReader(const std::string& name) {
 
 ReaderSession::ReaderSession(std::string name, int shmFd, int lockFd, std::shared_ptr<Mapping> mapping, sem_t* semW,
                              sem_t* semR, uint64_t M, uint64_t P)
-    : name_(std::move(name)),
-      shmFd_(shmFd),
+    : SessionBase("Reader", off::kWriterPid, std::move(name), shmFd, std::move(mapping), semW, semR),
       lockFd_(lockFd),
-      mapping_(std::move(mapping)),
-      semW_(semW),
-      semR_(semR),
       core_(mapping_->base(), M, P, name_) {}
 
 std::shared_ptr<ReaderSession> ReaderSession::create(const std::string& name, uint64_t metadataSize,
@@ -126,7 +122,6 @@ std::shared_ptr<ReaderSession> ReaderSession::create(const std::string& name, ui
 ReaderSession::~ReaderSession() { close(); }
 
 std::optional<ReadFrame> ReaderSession::read(double timeoutMs) {
-  const auto closedErr = [&] { return closedError("Reader " + jsonQuoteUtf8(name_)); };
   {
     std::lock_guard<std::mutex> g(mu_);
     if (closing_) throw closedErr();
@@ -161,7 +156,7 @@ std::optional<ReadFrame> ReaderSession::read(double timeoutMs) {
 std::optional<ReadFrame> ReaderSession::tryReadNow() {
   {
     std::lock_guard<std::mutex> g(mu_);
-    if (closing_) throw closedError("Reader " + jsonQuoteUtf8(name_));
+    if (closing_) throw closedErr();
     core_.throwIfPoisoned();
   }
   if (!semTryWait(semW_)) return std::nullopt;
@@ -186,69 +181,24 @@ bool ReaderSession::isReleased(uint64_t token) {
 }
 
 std::vector<uint8_t> ReaderSession::metadata() {
-  if (closing_) throw closedError("Reader " + jsonQuoteUtf8(name_));
+  if (closing_) throw closedErr();
   std::lock_guard<std::mutex> g(mu_);
   return core_.metadata();
 }
 
-bool ReaderSession::isWriterConnected() {
-  if (closing_) return false;
-  const uint64_t pid = Oieb(mapping_->base()).load(off::kWriterPid);
-  return pid != 0 && pidLive(pid);
+void ReaderSession::wakeOwnOp() {
+  // Our own in-flight read waits on sem-w, which this Reader owns and is about to unlink.
+  semPostOnce(semW_);
 }
 
-OiebValues ReaderSession::snapshot() {
-  if (closing_) throw closedError("Reader " + jsonQuoteUtf8(name_));
-  return loadOiebValues(mapping_->base());
-}
-
-SemValues ReaderSession::semValues() {
-  if (closing_) throw closedError("Reader " + jsonQuoteUtf8(name_));
-  return SemValues{semValue(semW_), semValue(semR_)};
-}
-
-bool ReaderSession::enterNative() {
-  std::lock_guard<std::mutex> g(mu_);
-  if (closing_) return false;
-  inNative_ = true;
-  return true;
-}
-
-void ReaderSession::leaveNative() {
-  std::lock_guard<std::mutex> g(mu_);
-  inNative_ = false;
-  cv_.notify_all();
-}
-
-void ReaderSession::beginClose() {
-  std::unique_lock<std::mutex> g(mu_);
-  if (closing_) return;
-  closing_ = true;
-  if (inNative_) {
-    // Wake our own in-flight read (it waits on sem-w, which this Reader owns and is about to
-    // unlink); it then sees `closing` and leaves. Bounded by one slice anyway.
-    semPostOnce(semW_);
-    cv_.wait_for(g, std::chrono::milliseconds(250), [&] { return !inNative_; });
-  }
-}
-
-void ReaderSession::finishClose() {
-  std::unique_lock<std::mutex> g(mu_);
-  if (closed_) return;
-  if (inNative_) cv_.wait(g, [&] { return !inNative_; });  // only reachable if beginClose timed out
-  closed_ = true;
-  core_.discardQueue();                                    // step 2 (no posts)
-  Oieb(mapping_->base()).store(off::kReaderPid, 0);        // step 3
-  shm_unlink(shmName(name_).c_str());                      // step 4 (ENOENT ignored)
+void ReaderSession::teardown() {
+  core_.discardQueue();                              // step 2 (no posts)
+  Oieb(mapping_->base()).store(off::kReaderPid, 0);  // step 3
+  shm_unlink(shmName(name_).c_str());                // step 4 (ENOENT ignored)
   sem_unlink(semNameData(name_).c_str());
   sem_unlink(semNameSpace(name_).c_str());
-  sem_close(semW_);                                        // step 5
-  sem_close(semR_);
-  semW_ = semR_ = nullptr;
-  mapping_.reset();  // unmapped once no frame view references it any more
-  ::close(shmFd_);
-  shmFd_ = -1;
-  releaseLock(lockFd_, name_);  // step 6
+  closeHandles();                                    // step 5
+  releaseLock(lockFd_, name_);                       // step 6
   lockFd_ = -1;
 }
 

@@ -4,40 +4,26 @@
 #include <semaphore.h>
 #include <sys/types.h>
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/reader_core.hpp"
-#include "posix/shm.hpp"
+#include "posix/session_base.hpp"
 
 namespace zb {
 
-struct SemValues {
-  int data;   // sem-w
-  int space;  // sem-r
-};
-
-class ReaderSession {
+class ReaderSession final : public SessionBase {
  public:
   // §2.7 (arguments already validated). Throws ZbError; rolls back everything it created.
   static std::shared_ptr<ReaderSession> create(const std::string& name, uint64_t metadataSize,
                                                uint64_t payloadSize, std::optional<mode_t> permissions);
-  ~ReaderSession();
-  ReaderSession(const ReaderSession&) = delete;
-  ReaderSession& operator=(const ReaderSession&) = delete;
+  ~ReaderSession() override;
 
-  const std::string& name() const { return name_; }
   uint64_t M() const { return core_.M(); }
   uint64_t P() const { return core_.P(); }
-  bool closed() const { return closed_.load(); }
-  bool closing() const { return closing_.load(); }
-  const std::shared_ptr<Mapping>& mapping() const { return mapping_; }
   uint8_t* ring() const { return core_.ring(); }
 
   // R1–R13 with the §6.3 wait. nullopt on timeout. Throws ZbError (ZB_CLOSED, ZB_WRITER_DEAD,
@@ -52,40 +38,18 @@ class ReaderSession {
   void release(uint64_t token);
   bool isReleased(uint64_t token);
   std::vector<uint8_t> metadata();
-  bool isWriterConnected();
-  OiebValues snapshot();
-  SemValues semValues();
-
-  // Worker bracket: enter returns false if closing (the worker must not touch anything then).
-  bool enterNative();
-  void leaveNative();
-
-  // §2.8. Idempotent. Step 2's view detaching is done by the binding between beginClose() and
-  // finishClose(); close() does both for native-only callers.
-  void beginClose();
-  void finishClose();
-  void close() {
-    beginClose();
-    finishClose();
-  }
 
  private:
   ReaderSession(std::string name, int shmFd, int lockFd, std::shared_ptr<Mapping> mapping, sem_t* semW,
                 sem_t* semR, uint64_t M, uint64_t P);
 
-  std::string name_;
-  int shmFd_;
-  int lockFd_;
-  std::shared_ptr<Mapping> mapping_;
-  sem_t* semW_;
-  sem_t* semR_;
-  ReaderCore core_;
+  void wakeOwnOp() override;  // posts sem-w
+  // §2.8: step 1 is beginClose(); the binding detaches its views (step 2) before finishClose()
+  // runs this.
+  void teardown() override;
 
-  std::mutex mu_;  // protects core_, inNative_; never held across a semaphore wait
-  std::condition_variable cv_;
-  bool inNative_ = false;
-  std::atomic<bool> closing_{false};
-  std::atomic<bool> closed_{false};
+  int lockFd_;
+  ReaderCore core_;  // protected by mu_
 };
 
 }  // namespace zb

@@ -16,11 +16,7 @@ namespace zb {
 
 WriterSession::WriterSession(std::string name, int fd, std::shared_ptr<Mapping> m, sem_t* w, sem_t* r,
                              const WriterGeometry& g)
-    : name_(std::move(name)),
-      fd_(fd),
-      mapping_(std::move(m)),
-      semW_(w),
-      semR_(r),
+    : SessionBase("Writer", off::kReaderPid, std::move(name), fd, std::move(m), w, r),
       core_(mapping_->base(), g, name_),
       lastLivenessNs_(monotonicNs()) {}
 
@@ -110,70 +106,26 @@ bool WriterSession::trySpace(uint64_t required, bool forceLiveness, uint64_t& fr
 void WriterSession::waitForSpace(uint64_t required, int64_t deadlineNs) {
   bool force = false;
   for (;;) {
-    if (closing_) throw closedError("Writer " + jsonQuoteUtf8(name_));
+    if (closing_) throw closedErr();
     uint64_t f = 0;
     if (trySpace(required, force, f)) return;
     if (monotonicNs() >= deadlineNs) throw core_.bufferFull(required, f);
     const WaitResult w = semWaitUntil(semR_, deadlineNs);
-    if (closing_) throw closedError("Writer " + jsonQuoteUtf8(name_));
+    if (closing_) throw closedErr();
     force = (w == WaitResult::TimedOut);
   }
 }
 
-bool WriterSession::isReaderConnected() {
-  if (closing_) return false;
-  const uint64_t pid = Oieb(mapping_->base()).load(off::kReaderPid);
-  return pid != 0 && pidLive(pid);
+void WriterSession::wakeOwnOp() {
+  // Our in-flight operation waits on sem-r: wake it (§15.3). Harmless for the Reader: sem-r is
+  // only a wake-up signal, `free` is authoritative.
+  semPostOnce(semR_);
 }
 
-OiebValues WriterSession::snapshot() {
-  if (closing_) throw closedError("Writer " + jsonQuoteUtf8(name_));
-  return loadOiebValues(mapping_->base());
-}
-
-SemValues WriterSession::semValues() {
-  if (closing_) throw closedError("Writer " + jsonQuoteUtf8(name_));
-  return SemValues{semValue(semW_), semValue(semR_)};
-}
-
-bool WriterSession::enterNative() {
-  std::lock_guard<std::mutex> g(mu_);
-  if (closing_) return false;
-  inNative_ = true;
-  return true;
-}
-
-void WriterSession::leaveNative() {
-  std::lock_guard<std::mutex> g(mu_);
-  inNative_ = false;
-  cv_.notify_all();
-}
-
-void WriterSession::beginClose() {
-  std::unique_lock<std::mutex> g(mu_);
-  if (closing_) return;
-  closing_ = true;
-  if (inNative_) {
-    // Our in-flight operation waits on sem-r: wake it (§15.3). Harmless for the Reader: sem-r
-    // is only a wake-up signal, `free` is authoritative.
-    semPostOnce(semR_);
-    cv_.wait_for(g, std::chrono::milliseconds(250), [&] { return !inNative_; });
-  }
-}
-
-void WriterSession::finishClose() {
-  std::unique_lock<std::mutex> g(mu_);
-  if (closed_) return;
-  if (inNative_) cv_.wait(g, [&] { return !inNative_; });
-  closed_ = true;
+void WriterSession::teardown() {
   uint64_t expected = selfPid();
   Oieb(mapping_->base()).cas(off::kWriterPid, expected, 0);  // only if still ours
-  sem_close(semW_);
-  sem_close(semR_);
-  semW_ = semR_ = nullptr;
-  mapping_.reset();
-  ::close(fd_);
-  fd_ = -1;
+  closeHandles();
 }
 
 }  // namespace zb

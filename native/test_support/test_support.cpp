@@ -13,6 +13,8 @@
 
 #include <string>
 
+#include "posix/flock_probe.hpp"
+
 namespace {
 
 Napi::Error osErr(Napi::Env env, int err, const char* syscall, const std::string& arg) {
@@ -30,17 +32,7 @@ std::string stringArg(const Napi::CallbackInfo& info, size_t i, const char* what
 }
 
 Napi::Value FlockProbe(const Napi::CallbackInfo& info) {
-  const std::string path = stringArg(info, 0, "path");
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return Napi::String::New(info.Env(), "missing");
-  const char* r = "free";
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno == EWOULDBLOCK) r = "held";
-  } else {
-    flock(fd, LOCK_UN);
-  }
-  close(fd);
-  return Napi::String::New(info.Env(), r);
+  return Napi::String::New(info.Env(), zb::flockProbe(stringArg(info, 0, "path")));
 }
 
 Napi::Value SemaphoreValue(const Napi::CallbackInfo& info) {
@@ -116,18 +108,9 @@ Napi::Value ProbeReleasingGuard(const Napi::CallbackInfo& info) {
   if (!info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "guardFd must be a number");
   const int guardFd = info[0].As<Napi::Number>().Int32Value();
   const std::string path = stringArg(info, 1, "path");
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  const int fd = zb::openForProbe(path);
   flock(guardFd, LOCK_UN);
-  const char* r = "missing";
-  if (fd >= 0) {
-    r = "free";
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      if (errno == EWOULDBLOCK) r = "held";
-    } else {
-      flock(fd, LOCK_UN);
-    }
-    close(fd);
-  }
+  const char* r = zb::probeAndClose(fd);
   close(guardFd);
   return Napi::String::New(info.Env(), r);
 }
