@@ -83,12 +83,11 @@ describe('harness StaleLockGuard', () => {
     assert.equal(guard.holds(lock), false, 'a released guard holds nothing');
     assert.throws(() => guard.releaseAndProbe(lock), /already released/);
     guard.release(); // idempotent
-    assert.ok(fs.existsSync(lock), 'the probe itself does not remove the lock file');
 
-    // Clean up with the library's own diagnostics.
-    const removed = diagnostics.cleanStaleResources(victimName).sort();
-    const p = osObjectPaths(victimName);
-    assert.deepEqual(removed, [p.shm, p.semData, p.semSpace, p.lock].sort());
+    // Clean up with the library's own diagnostics. Once the guard is gone, any Reader created on
+    // this machine may run the same stale scan first, so only the end state is asserted.
+    diagnostics.cleanStaleResources(victimName);
+    assert.deepEqual(existing(victimName), [], 'nothing of the dead reader remains');
     other.close();
     open.splice(open.indexOf(other), 1);
     assert.deepEqual(existing(victimName), []);
