@@ -260,11 +260,11 @@ export class Router {
     // A killed reader's lock file must still be there for its replacement's PRE-SNAPSHOT: the
     // replacement shares the victim's lock before the kill (diagnostics/lock-guard.ts).
     const guard = slot === 'reader_pid' && resolved !== undefined ? run.peekStandby(role) : undefined;
-    if (guard !== undefined) await this.instructServo(guard, 'guardStaleLock', { pid: victim.pid, path: osObjectPaths(resolved!).lock });
+    const guarded = guard !== undefined && (await this.instructServo(guard, 'guardStaleLock', { pid: victim.pid, path: osObjectPaths(resolved!).lock })).shared === true;
     const t0 = performance.now();
     const x = await victim.kill(T_REAP);
     const ms = Math.round(performance.now() - t0);
-    if (guard !== undefined) await this.instructServo(guard, 'checkStaleLockGuard', {});
+    if (guarded) await this.instructServo(guard!, 'checkStaleLockGuard', {});
     run.logger.info({ role, pid: victim.pid, exit: x, ms, slot }, 'process SIGKILLed');
     expectEqual(`kill of the '${role}' process (pid ${victim.pid}): exit caused by`, 'SIGKILL', x.signal);
     expectTrue(`kill of the '${role}' process (pid ${victim.pid}): exited and reaped within ${T_REAP} ms (no zombie left)`, x.reaped);
