@@ -1,12 +1,12 @@
 // Buffer creation and connection: B03, B04, L11–L17.
 import { ReaderAlreadyConnectedError, WriterAlreadyConnectedError, DEFAULT_METADATA_SIZE } from '../src/index';
-import { defineStep } from '../src/harness/registry';
-import { describeError, expectEqual, expectErrorClassCode, expectTrue, fail } from '../src/harness/assert';
-import { checkFresh, preSnapshot, readShm, snapFromShm } from '../src/harness/diagnostics/snap';
-import { isPidAlive } from '../src/harness/diagnostics/pids';
-import { fileInode, flockProbe } from '../src/harness/diagnostics/support';
-import { osObjectPaths } from '../src/harness/naming';
-import type { ServoContext } from '../src/harness/servo/context';
+import { defineStep } from '../harness/registry';
+import { describeError, expectEqual, expectErrorClassCode, expectTrue, fail } from '../harness/assert';
+import { checkFresh, preSnapshot, readShm, snapFromShm } from '../harness/diagnostics/snap';
+import { isPidAlive } from '../harness/diagnostics/pids';
+import { fileInode, flockProbe } from '../harness/diagnostics/support';
+import { osObjectPaths } from '../harness/model/naming';
+import type { ServoContext } from '../harness/servo/context';
 
 /** Default plain-buffer configuration (steps.md §3.2). */
 export const DEFAULT_CONFIG = { metadataSize: DEFAULT_METADATA_SIZE, payloadSize: 33554432 };

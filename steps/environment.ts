@@ -1,9 +1,9 @@
 // Environment steps: B01, B02 (fan-out: host part + every live servo).
 import * as fs from 'node:fs';
-import { defineStep } from '../src/harness/registry';
-import { expectEqual, expectTrue, fail } from '../src/harness/assert';
-import { runObjectsPresent } from '../src/harness/host/hygiene';
-import { LOCK_DIR } from '../src/harness/host/environment';
+import { defineStep } from '../harness/registry';
+import { expectEqual, expectTrue, fail } from '../harness/assert';
+import { runObjectsPresent } from '../harness/host/hygiene';
+import { LOCK_DIR } from '../harness/host/environment';
 
 defineStep({
   id: 'B01',

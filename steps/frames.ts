@@ -1,9 +1,9 @@
 // Frames: writing, reading, releasing, zero-copy, flow control, loops — B06–B28, L02, L03, L06,
 // L07, L08, L10.
 import { BufferFullError, ReaderDeadError, WriterDeadError } from '../src/index';
-import { defineStep } from '../src/harness/registry';
-import { StepFailure, describeError, expectEqual, expectErrorClassCode, expectTrue, fail } from '../src/harness/assert';
-import { checkUnchanged, readFrameHeader, type Snap } from '../src/harness/diagnostics/snap';
+import { defineStep } from '../harness/registry';
+import { StepFailure, describeError, expectEqual, expectErrorClassCode, expectTrue, fail } from '../harness/assert';
+import { checkUnchanged, readFrameHeader, type Snap } from '../harness/diagnostics/snap';
 import {
   checkFramePattern,
   describeMismatch,
@@ -12,11 +12,11 @@ import {
   patternOk,
   simplePattern,
   textPattern,
-} from '../src/harness/patterns';
-import { capacity, fits, placement, ringStateOf } from '../src/harness/ring-model';
-import { T_IMMEDIATE, T_PROBE, T_READ, T_WRITE, LOOP_CAP, now } from '../src/harness/timing';
-import type { HeldFrame, ServoContext, WriterEntry } from '../src/harness/servo/context';
-import { BulkWriter, requireLoop, runReaderLoop } from '../src/harness/servo/loops';
+} from '../harness/model/patterns';
+import { capacity, fits, placement, ringStateOf } from '../harness/model/ring-model';
+import { T_IMMEDIATE, T_PROBE, T_READ, T_WRITE, LOOP_CAP, now } from '../harness/model/timing';
+import type { HeldFrame, ServoContext, WriterEntry } from '../harness/servo/context';
+import { BulkWriter, requireLoop, runReaderLoop } from '../harness/servo/loops';
 
 const SEQ_FRAME_SIZE = 1024;
 

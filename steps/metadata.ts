@@ -1,7 +1,7 @@
 // Metadata: B05.
-import { defineStep } from '../src/harness/registry';
-import { expectEqual } from '../src/harness/assert';
-import { metadataPattern } from '../src/harness/patterns';
+import { defineStep } from '../harness/registry';
+import { expectEqual } from '../harness/assert';
+import { metadataPattern } from '../harness/model/patterns';
 
 defineStep({
   id: 'B05',

@@ -2,7 +2,7 @@
 // servos (registered with their own ParameterTypeRegistry). steps.md §2: a placeholder written
 // inside quotes matches `'([^']*)'` (the quotes are literal in the phrases); an unquoted count
 // matches `(\d+)`.
-import { registry } from '../src/harness/registry';
+import { registry } from '../harness/registry';
 
 function safeInt(what: string) {
   return (s: string): number => {

@@ -1,4 +1,4 @@
-// Unit test of the harness's StaleLockGuard (src/harness/diagnostics/lock-guard.ts): a process
+// Unit test of the harness's StaleLockGuard (harness/diagnostics/lock-guard.ts): a process
 // that shares a Reader's lock descriptor before the Reader is SIGKILLed keeps the dead Reader's
 // lock file exactly as the crash left it, even across another Reader's stale scan
 // (protocol.md §13), and its releasing probe then sees the lock as free.
@@ -10,9 +10,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Reader, diagnostics } from '../src/index';
-import { StaleLockGuard } from '../src/harness/diagnostics/lock-guard';
-import { flockProbe } from '../src/harness/diagnostics/support';
-import { osObjectPaths } from '../src/harness/naming';
+import { StaleLockGuard } from '../harness/diagnostics/lock-guard';
+import { flockProbe } from '../harness/diagnostics/support';
+import { osObjectPaths } from '../harness/model/naming';
 import { Child, RUN_PREFIX, existing, killChildren, leftoversWithPrefix } from './helpers';
 
 const PREFIX = `${RUN_PREFIX}${process.pid}-guard-`;

@@ -11,7 +11,7 @@ import {
   makeRunId,
   osObjectPaths,
   runIdFromEnv,
-} from '../src/harness/naming';
+} from '../harness/model/naming';
 import { validateName } from '../src/config';
 
 const ENV_KEYS = ['ZEROBUFFER_RUN_ID', 'HARMONY_HOST_PID', 'HARMONY_FEATURE_ID'] as const;

@@ -14,7 +14,7 @@ import {
   patternOk,
   simplePattern,
   textPattern,
-} from '../src/harness/patterns';
+} from '../harness/model/patterns';
 import { prng } from './helpers';
 
 // --- naive references ----------------------------------------------------------------------

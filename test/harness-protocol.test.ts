@@ -2,7 +2,7 @@
 // object or a one-element array, in any key casing.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { methodKey, normalizeParams, toTable } from '../src/harness/rpc/protocol';
+import { methodKey, normalizeParams, toTable } from '../harness/rpc/protocol';
 
 describe('harness servo protocol: params normalisation', () => {
   it('accepts an object or a one-element array, and lower-cases every key', () => {

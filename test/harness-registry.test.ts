@@ -7,8 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import '../steps/index';
-import { registry, type StepDefinition } from '../src/harness/registry';
-import { repoRoot } from '../src/harness/paths';
+import { registry, type StepDefinition } from '../harness/registry';
+import { repoRoot } from '../harness/paths';
 
 const FEATURES_DIR = path.join(repoRoot(), 'features');
 

@@ -14,7 +14,7 @@ import {
   ringStateOf,
   unplaceable,
   type RingState,
-} from '../src/harness/ring-model';
+} from '../harness/model/ring-model';
 
 const P = 10240;
 

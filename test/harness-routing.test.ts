@@ -3,8 +3,8 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import '../steps/index';
-import { FIXED_OVERRIDES, RULES, Router } from '../src/harness/routing/router';
-import { registry, type RunsIn } from '../src/harness/registry';
+import { FIXED_OVERRIDES, RULES, Router } from '../harness/routing/router';
+import { registry, type RunsIn } from '../harness/registry';
 
 const proc = { runsIn: 'process' as RunsIn };
 

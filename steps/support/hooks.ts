@@ -4,15 +4,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { After, AfterAll, Before, BeforeAll, BeforeStep } from '@cucumber/cucumber';
-import { checkEnvironment } from '../../src/harness/host/environment';
-import { ensureFreshBuild } from '../../src/harness/host/build';
-import { removeDeadHostLeftovers } from '../../src/harness/host/hygiene';
-import { ScenarioRun } from '../../src/harness/host/scenario';
-import { supervisor } from '../../src/harness/host/supervisor';
-import { describeExit, tailFile } from '../../src/harness/host/servo-process';
-import { Router } from '../../src/harness/routing/router';
-import { formatRecord, getHostLogger, type Logger } from '../../src/harness/logging';
-import { logsRoot, reportsDir } from '../../src/harness/paths';
+import { checkEnvironment } from '../../harness/host/environment';
+import { ensureFreshBuild } from '../../harness/host/build';
+import { removeDeadHostLeftovers } from '../../harness/host/hygiene';
+import { ScenarioRun } from '../../harness/host/scenario';
+import { supervisor } from '../../harness/host/supervisor';
+import { describeExit, tailFile } from '../../harness/host/servo-process';
+import { Router } from '../../harness/routing/router';
+import { formatRecord, getHostLogger, type Logger } from '../../harness/logging';
+import { logsRoot, reportsDir } from '../../harness/paths';
 import type { HarnessWorld } from './world';
 
 let logger: Logger;

@@ -3,7 +3,7 @@
 // scenario's Router. The location cucumber records for each phrase is the phrase's definition in
 // steps/<domain>.ts (not this file), so `--format usage` points at the real definition.
 import { defineParameterType, defineStep, DataTable } from '@cucumber/cucumber';
-import { registry, cucumberTimeoutMs, type StepDefinition, type TableRows } from '../../src/harness/registry';
+import { registry, cucumberTimeoutMs, type StepDefinition, type TableRows } from '../../harness/registry';
 import '../index';
 import type { HarnessWorld } from './world';
 

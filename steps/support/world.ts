@@ -1,7 +1,7 @@
 // The cucumber World of the host: the scenario run (servos, router) and the current step text.
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
-import type { ScenarioRun } from '../../src/harness/host/scenario';
-import type { Router, RoutedStep } from '../../src/harness/routing/router';
+import type { ScenarioRun } from '../../harness/host/scenario';
+import type { Router, RoutedStep } from '../../harness/routing/router';
 
 export class HarnessWorld extends World {
   run: ScenarioRun | undefined;

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { registry, cucumberTimeoutMs, type StepDefinition } from '../registry';
 import { repoRoot } from '../paths';
-import '../../../steps/index';
+import '../../steps/index';
 
 const RUNS_IN: Record<StepDefinition['runsIn'], string> = {
   process: 'role process (rules 2–5, 7; process-less text inherits the last targeted process, rule 8)',

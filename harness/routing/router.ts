@@ -18,8 +18,8 @@ import type { HostStepContext, BroadcastReply } from '../host/context';
 import type { ScenarioRun } from '../host/scenario';
 import { ServoProcess, describeExit } from '../host/servo-process';
 import { readShm } from '../diagnostics/snap';
-import { osObjectPaths } from '../naming';
-import { T_REAP, T_REPLACE_GRACE } from '../timing';
+import { osObjectPaths } from '../model/naming';
+import { T_REAP, T_REPLACE_GRACE } from '../model/timing';
 
 export const RULES = {
   the: /^the '([^']*)' process\b/,

@@ -9,7 +9,7 @@
 // drops the guard in the syscall right before its own non-blocking probe, which then observes the
 // dead owner's lock as free — the state the crash left.
 import * as fs from 'node:fs';
-import { testSupport, type FlockProbeResult } from '../test-support';
+import { testSupport, type FlockProbeResult } from './test-support';
 
 export class StaleLockGuard {
   readonly #fd: number;

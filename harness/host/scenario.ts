@@ -2,10 +2,10 @@
 // (started, replaced, killed), the scenario buffer, and teardown (quiesce → shutdown → SIGKILL
 // fallback → hygiene).
 import * as path from 'node:path';
-import { BufferNamingService, makeRunId } from '../naming';
+import { BufferNamingService, makeRunId } from '../model/naming';
 import type { Logger } from '../logging';
 import { logsRoot } from '../paths';
-import { T_SHUTDOWN } from '../timing';
+import { T_SHUTDOWN } from '../model/timing';
 import { describeError } from '../assert';
 import { ServoProcess, describeExit } from './servo-process';
 import { removeRunObjects } from './hygiene';

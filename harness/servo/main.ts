@@ -1,5 +1,5 @@
 // Servo entry point: one OS process playing one role for one scenario execution. Started by the
-// host from COMPILED JavaScript (dist/src/harness/servo/main.js). Speaks JSON-RPC 2.0 with
+// host from COMPILED JavaScript (dist/harness/servo/main.js). Speaks JSON-RPC 2.0 with
 // Content-Length framing on stdin/stdout; stdout carries nothing but protocol frames.
 //
 // Environment: ZEROBUFFER_ROLE, ZEROBUFFER_RUN_ID (or HARMONY_HOST_PID + HARMONY_FEATURE_ID),
@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { createStreamConnection } from '../rpc/connection';
 import { methodKey, normalizeParams, toTable, type CleanupResult, type DiscoverResult, type StepResult, type ServoStatus } from '../rpc/protocol';
 import { LogCapture, createServoLogger, verboseEnabled, type Logger } from '../logging';
-import { runIdFromEnv } from '../naming';
+import { runIdFromEnv } from '../model/naming';
 import { logsRoot } from '../paths';
 import { describeError } from '../assert';
 import { registry, type TableRows } from '../registry';
@@ -41,7 +41,7 @@ process.on('unhandledRejection', (e) => {
 
 // The step registry (same phrases and parameter types as the host).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-require('../../../steps/index');
+require('../../steps/index');
 
 const ctx = new ServoContext(role, runId, scenario, logger);
 let exiting = false;

@@ -1,6 +1,6 @@
 // Typed loader of the harness-only native module build/Release/zerobuffer_test_support.node
 // (native/test_support/test_support.cpp). Never used by the library.
-import { loadAddon } from '../native';
+import { loadAddon } from '../../src/native';
 
 export type FlockProbeResult = 'missing' | 'free' | 'held';
 

@@ -1,9 +1,9 @@
 // Background loops of steps.md §4.4: BULK WRITER and READER LOOP. The library's async calls wait
 // on worker threads, so the servo's JS thread stays responsive to JSON-RPC while these run.
-import { WriterDeadError, ZeroBufferError } from '../../index';
+import { WriterDeadError, ZeroBufferError } from '../../src/index';
 import { describeError, fail } from '../assert';
-import { checkFramePattern, describeMismatch, framePattern } from '../patterns';
-import { LOOP_CAP, LOOP_READ_SLICE, T_IDLE, T_WRITE, now, sleep, within } from '../timing';
+import { checkFramePattern, describeMismatch, framePattern } from '../model/patterns';
+import { LOOP_CAP, LOOP_READ_SLICE, T_IDLE, T_WRITE, now, sleep, within } from '../model/timing';
 import { isPidAlive } from '../diagnostics/pids';
 import type { BackgroundOp, LoopResult, ServoContext, WriterEntry } from './context';
 

@@ -37,5 +37,5 @@ export function logsRoot(): string {
 
 /** Compiled servo entry point. */
 export function servoEntry(): string {
-  return path.join(repoRoot(), 'dist', 'src', 'harness', 'servo', 'main.js');
+  return path.join(repoRoot(), 'dist', 'harness', 'servo', 'main.js');
 }

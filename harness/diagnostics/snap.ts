@@ -5,9 +5,9 @@
 // file I/O and every process's mapping share the same pages) plus the test-support module.
 import * as fs from 'node:fs';
 import type { StaleLockGuard } from './lock-guard';
-import type { OiebSnapshot, SemaphoreValues } from '../../native';
-import { osObjectPaths } from '../naming';
-import { align64 } from '../ring-model';
+import type { OiebSnapshot, SemaphoreValues } from '../../src/native';
+import { osObjectPaths } from '../model/naming';
+import { align64 } from '../model/ring-model';
 import { expectEqual, expectTrue, fail } from '../assert';
 import { isPidAlive } from './pids';
 import { fileInode, flockProbe, semaphoreValue, type FlockProbe } from './support';

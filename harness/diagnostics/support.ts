@@ -1,7 +1,7 @@
-// Thin helpers over the test-support native module (typed loader src/harness/test-support.ts,
+// Thin helpers over the test-support native module (typed loader harness/diagnostics/test-support.ts,
 // built with the harness, never used by the library): non-blocking flock probe, semaphore values.
 import * as fs from 'node:fs';
-import { testSupport, type FlockProbeResult } from '../test-support';
+import { testSupport, type FlockProbeResult } from './test-support';
 
 export type FlockProbe = FlockProbeResult;
 

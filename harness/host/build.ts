@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { repoRoot } from '../paths';
 import { isPidAlive } from '../diagnostics/pids';
 
-const SOURCE_DIRS = ['src', 'steps'];
+const SOURCE_DIRS = ['src', 'harness', 'steps'];
 
 function walk(dir: string, out: string[]): void {
   let entries: fs.Dirent[];

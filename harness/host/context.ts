@@ -1,6 +1,6 @@
 // What a host step implementation gets (types only; implemented by ScenarioRun / Router).
 import type { Logger } from '../logging';
-import type { BufferNamingService } from '../naming';
+import type { BufferNamingService } from '../model/naming';
 import type { ServoStatus, StepResult } from '../rpc/protocol';
 import type { ServoProcess } from './servo-process';
 

@@ -1,14 +1,14 @@
 // Per-process state of a servo (steps.md §4): current reader/writer, sequence counters, held-frame
 // FIFO with a model of the library's in-order release queue, sequence log, recorded outcomes
 // (slots), pending writes, background loops and the unobserved-failure bookkeeping.
-import { Reader, Writer, Frame, WritableFrame, SequenceError, ZeroBufferError } from '../../index';
+import { Reader, Writer, Frame, WritableFrame, SequenceError, ZeroBufferError } from '../../src/index';
 import type { Logger } from '../logging';
-import { BufferNamingService } from '../naming';
+import { BufferNamingService } from '../model/naming';
 import { describeError, expectEqual, fail, StepFailure } from '../assert';
 import { snapFromObject, snapFromShm, type PreSnapshot, type Snap } from '../diagnostics/snap';
 import type { StaleLockGuard } from '../diagnostics/lock-guard';
-import { fits, ringStateOf } from '../ring-model';
-import { T_WRITE, T_SETTLE, now, within } from '../timing';
+import { fits, ringStateOf } from '../model/ring-model';
+import { T_WRITE, T_SETTLE, now, within } from '../model/timing';
 
 export type SlotName = 'lastCreate' | 'lastConnect' | 'lastWrite' | 'lastRead' | 'lastMetadata';
 

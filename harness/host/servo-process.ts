@@ -8,7 +8,7 @@ import { formatRecord, verboseEnabled } from '../logging';
 import { createStreamConnection, type MessageConnection } from '../rpc/connection';
 import type { CleanupResult, ExecuteStepParams, InitializeParams, ServoStatus, StepResult } from '../rpc/protocol';
 import { servoEntry } from '../paths';
-import { T_HANDSHAKE, T_REAP, T_SHUTDOWN, sleep, within } from '../timing';
+import { T_HANDSHAKE, T_REAP, T_SHUTDOWN, sleep, within } from '../model/timing';
 import { processState } from '../diagnostics/pids';
 import { supervisor } from './supervisor';
 
