@@ -1,8 +1,13 @@
-// Every step phrase of the harness, grouped by domain. Loaded by the host (through
+// Every step phrase of the harness, by feature (the steps.md id prefix tells the folder; common/
+// holds the phrases every feature uses). Loaded by the host (through
 // steps/support/register.ts) and by every servo (compiled: dist/steps/index.js).
 import './parameters';
-import './environment';
-import './buffers';
-import './metadata';
-import './frames';
-import './lifecycle';
+import './common/environment';
+import './common/buffers';
+import './01-basic/frames';
+import './01-basic/flow-control';
+import './01-basic/zero-copy';
+import './01-basic/sizes-and-loops';
+import './02-lifecycle/processes';
+import './02-lifecycle/frames';
+import './02-lifecycle/replacement';

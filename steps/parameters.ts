@@ -64,3 +64,9 @@ registry.defineParameterType({
   transform: (s) => s.split(',').map(safeInt('sizes')),
   description: 'comma-separated integers',
 });
+registry.defineParameterType({
+  name: 'pct',
+  regexp: /\d+(?:\.\d+)?%/,
+  transform: (s) => Number(s.slice(0, -1)),
+  description: 'a percentage such as 90% (the number, without the sign)',
+});

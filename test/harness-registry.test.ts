@@ -48,6 +48,7 @@ const SAMPLES: Record<string, { text: string; value: unknown }> = {
   u64: { text: '18446744073709551615', value: 18446744073709551615n },
   seconds: { text: '2.5', value: 2.5 },
   sizes: { text: '100,1024,1', value: [100, 1024, 1] },
+  pct: { text: '90%', value: 90 },
 };
 
 /** A step text for a pattern: each `{type}` replaced by a sample, `\x` escapes unescaped. */
@@ -100,9 +101,9 @@ describe('harness registry: definitions', () => {
     assert.equal(registry.all().length, defs.length);
   });
 
-  it('each definition records its location in steps/<domain> (for --format usage)', () => {
+  it('each definition records its location in steps/<feature>/<file> (for --format usage)', () => {
     for (const d of defs) {
-      assert.match(d.location.uri, /[\\/]steps[\\/][a-z-]+\.(js|ts)$/, `${d.id} location ${d.location.uri}`);
+      assert.match(d.location.uri, /[\\/]steps[\\/][a-z0-9-]+[\\/][a-z-]+\.(js|ts)$/, `${d.id} location ${d.location.uri}`);
       assert.ok(d.location.line > 0, `${d.id} line`);
     }
   });

@@ -83,3 +83,12 @@ export function ringStateOf(oieb: { payloadSize: bigint; payloadWritePos: bigint
 export function align64(n: number): number {
   return Math.ceil(n / 64) * 64;
 }
+
+/**
+ * Frame offsets (steps.md §4.5): a frame of `size` bytes that ended at position `posAfter` (the
+ * write or read position right after it) started at (posAfter − 16 − size) mod P; a position of 0
+ * after an exact fit means the frame ended at P.
+ */
+export function frameOffset(P: number, posAfter: number, size: number): number {
+  return (((posAfter - FRAME_HEADER - size) % P) + P) % P;
+}

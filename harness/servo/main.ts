@@ -109,7 +109,7 @@ async function executeStep(p: Record<string, unknown>): Promise<StepResult> {
 }
 
 function status(): ServoStatus {
-  return { role, pid: process.pid, runId, scenario, liveObjects: ctx.liveObjects(), uptimeMs: Math.round(performance.now() - started) };
+  return { role, pid: process.pid, runId, scenario, liveObjects: ctx.objects.liveCount(), uptimeMs: Math.round(performance.now() - started) };
 }
 
 const conn = createStreamConnection(process.stdin, process.stdout);

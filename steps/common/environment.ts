@@ -1,9 +1,9 @@
 // Environment steps: B01, B02 (fan-out: host part + every live servo).
 import * as fs from 'node:fs';
-import { defineStep } from '../harness/registry';
-import { expectEqual, expectTrue, fail } from '../harness/assert';
-import { runObjectsPresent } from '../harness/host/hygiene';
-import { LOCK_DIR } from '../harness/host/environment';
+import { defineStep } from '../../harness/registry';
+import { expectEqual, expectTrue, fail } from '../../harness/assert';
+import { runObjectsPresent } from '../../harness/host/hygiene';
+import { LOCK_DIR } from '../../harness/host/environment';
 
 defineStep({
   id: 'B01',
@@ -32,7 +32,7 @@ defineStep({
   servo: async (ctx) => {
     const errors = await ctx.reset();
     if (errors.length > 0) fail(`environment reset in '${ctx.role}' could not clean up: ${errors.join('; ')}`);
-    return { pid: ctx.pid, role: ctx.role, runId: ctx.runId, liveObjects: ctx.liveObjects() };
+    return { pid: ctx.pid, role: ctx.role, runId: ctx.runId, liveObjects: ctx.objects.liveCount() };
   },
 });
 
@@ -46,7 +46,7 @@ defineStep({
     'Host: the library loads and reports its protocol version. Each live servo answers a readiness probe within 2 s; PIDs pairwise distinct and ≠ host PID; reported role and run id equal the routing table.',
   host: async (ctx) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const lib = require('../src/index') as typeof import('../src/index');
+    const lib = require('../../src/index') as typeof import('../../src/index');
     const version = lib.diagnostics.protocolVersion();
     expectTrue(`library protocol version is 1.x.y`, /^1\.\d+\.\d+$/.test(version), version);
     ctx.logger.info({ version }, 'library loaded');

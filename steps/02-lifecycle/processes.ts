@@ -1,8 +1,8 @@
 // Process lifecycle host steps: L01 (cross-process proof), L04/L09 (real SIGKILL), L05 (wait).
-import { defineStep, registry } from '../harness/registry';
-import { StaleLockGuard } from '../harness/diagnostics/lock-guard';
-import { describeError, expectEqual, expectTrue, fail } from '../harness/assert';
-import { sleep } from '../harness/model/timing';
+import { defineStep, registry } from '../../harness/registry';
+import { StaleLockGuard } from '../../harness/diagnostics/lock-guard';
+import { describeError, expectEqual, expectTrue, fail } from '../../harness/assert';
+import { sleep } from '../../harness/model/timing';
 
 defineStep({
   id: 'L01',

@@ -1,11 +1,13 @@
 // Background loops of steps.md §4.4: BULK WRITER and READER LOOP. The library's async calls wait
 // on worker threads, so the servo's JS thread stays responsive to JSON-RPC while these run.
-import { WriterDeadError, ZeroBufferError } from '../../src/index';
-import { describeError, fail } from '../assert';
-import { checkFramePattern, describeMismatch, framePattern } from '../model/patterns';
-import { LOOP_CAP, LOOP_READ_SLICE, T_IDLE, T_WRITE, now, sleep, within } from '../model/timing';
-import { isPidAlive } from '../diagnostics/pids';
-import type { BackgroundOp, LoopResult, ServoContext, WriterEntry } from './context';
+import { WriterDeadError, ZeroBufferError } from '../../../src/index';
+import { describeError, fail } from '../../assert';
+import { checkFramePattern, describeMismatch, framePattern } from '../../model/patterns';
+import { LOOP_CAP, LOOP_READ_SLICE, T_IDLE, T_WRITE, now, sleep, within } from '../../model/timing';
+import { isPidAlive } from '../../diagnostics/pids';
+import type { ServoContext } from '../context';
+import type { WriterEntry } from '../state/objects';
+import type { BackgroundOp, LoopResult } from '../state/background';
 
 /**
  * BULK WRITER: writes `count` frames F(size, seq) back-to-back, each with T_write, then closes the
@@ -103,7 +105,7 @@ export interface ReaderLoopOptions {
  * validation-error / target / cap. Non-ZeroBuffer exceptions propagate (they fail the step).
  */
 export async function runReaderLoop(ctx: ServoContext, o: ReaderLoopOptions): Promise<LoopResult> {
-  const e = ctx.requireReader();
+  const e = ctx.objects.requireReader();
   const cap = o.capMs ?? LOOP_CAP;
   const started = now();
   const res: LoopResult = {
@@ -131,7 +133,7 @@ export async function runReaderLoop(ctx: ServoContext, o: ReaderLoopOptions): Pr
     }
     let h;
     try {
-      h = await ctx.read(LOOP_READ_SLICE, e);
+      h = await ctx.frames.read(e, LOOP_READ_SLICE);
     } catch (err) {
       if (err instanceof WriterDeadError) {
         const wp = e.reader.oiebSnapshot().writerPid;
@@ -174,11 +176,11 @@ export async function runReaderLoop(ctx: ServoContext, o: ReaderLoopOptions): Pr
     res.longestGapMs = Math.max(res.longestGapMs, t - last);
     last = t;
     prev = h.sequence;
-    ctx.release(h);
+    ctx.frames.release(h);
     if (o.delayMs > 0) await sleep(o.delayMs);
   }
   res.durationMs = now() - started;
-  ctx.lastLoop = res;
+  ctx.background.lastLoop = res;
   ctx.logger.info(
     { reason: res.reason, frames: res.accepted.length, ms: Math.round(res.durationMs), longestGapMs: Math.round(res.longestGapMs), detail: res.detail },
     'reader loop ended',
@@ -187,7 +189,7 @@ export async function runReaderLoop(ctx: ServoContext, o: ReaderLoopOptions): Pr
 }
 
 export function requireLoop(ctx: ServoContext): LoopResult {
-  const l = ctx.lastLoop;
+  const l = ctx.background.lastLoop;
   if (l === null) fail(`process '${ctx.role}' has run no reader loop`);
   l.observed = true;
   return l;

@@ -1,44 +1,13 @@
-// Buffer creation and connection: B03, B04, L11–L17.
-import { ReaderAlreadyConnectedError, WriterAlreadyConnectedError, DEFAULT_METADATA_SIZE } from '../src/index';
-import { defineStep } from '../harness/registry';
-import { describeError, expectEqual, expectErrorClassCode, expectTrue, fail } from '../harness/assert';
-import { checkFresh, preSnapshot, readShm, snapFromShm } from '../harness/diagnostics/snap';
-import { isPidAlive } from '../harness/diagnostics/pids';
-import { fileInode, flockProbe } from '../harness/diagnostics/support';
-import { osObjectPaths } from '../harness/model/naming';
-import type { ServoContext } from '../harness/servo/context';
-
-/** Default plain-buffer configuration (steps.md §3.2). */
-export const DEFAULT_CONFIG = { metadataSize: DEFAULT_METADATA_SIZE, payloadSize: 33554432 };
-
-defineStep({
-  id: 'B03',
-  keyword: 'Given',
-  pattern: "the '{role}' process creates buffer '{name}' with metadata size '{uint}' and payload size '{uint}'",
-  runsIn: 'process',
-  summary: 'Create a reader on the resolved name with these sizes (becomes the current reader); must succeed and satisfy FRESH(meta, payload).',
-  servo: async (ctx, _role: string, name: string, meta: number, payload: number) => {
-    const e = await ctx.createReader(name, meta, payload);
-    ctx.lastCreateConfig = { base: name, metadataSize: meta, payloadSize: payload };
-    checkFresh(ctx.snapReader(e), meta, payload, ctx.pid);
-  },
-});
-
-defineStep({
-  id: 'B04',
-  keyword: 'When',
-  pattern: "the '{role}' process connects to buffer '{name}'",
-  runsIn: 'process',
-  summary: 'Connect a writer (becomes the current writer, sequence counter 1); OIEB writer_pid = own PID, reader_pid alive, isReaderConnected() true.',
-  servo: async (ctx, _role: string, name: string) => {
-    const w = await ctx.connectWriter(name);
-    expectEqual(`writer ${w.name}: next sequence after connecting`, 1n, w.writer.nextSequence);
-    const s = ctx.snapWriter(w);
-    expectEqual(`after connect: OIEB writer_pid = own PID`, BigInt(ctx.pid), s.oieb.writerPid);
-    expectTrue(`after connect: OIEB reader_pid ${s.oieb.readerPid} alive`, isPidAlive(s.oieb.readerPid));
-    expectEqual(`after connect: isReaderConnected()`, true, w.writer.isReaderConnected());
-  },
-});
+// Feature 02 — reader replacement and writer exclusivity: L11–L17.
+import { ReaderAlreadyConnectedError, WriterAlreadyConnectedError } from '../../src/index';
+import { defineStep } from '../../harness/registry';
+import { describeError, expectEqual, expectErrorClassCode, expectTrue, fail } from '../../harness/assert';
+import { checkFresh, preSnapshot, readShm, snapFromShm, type PreSnapshot } from '../../harness/diagnostics/snap';
+import { isPidAlive } from '../../harness/diagnostics/pids';
+import { fileInode, flockProbe } from '../../harness/diagnostics/support';
+import { osObjectPaths } from '../../harness/model/naming';
+import { BUFFER_CONFIGS } from '../../harness/model/config';
+import type { ServoContext } from '../../harness/servo/context';
 
 defineStep({
   id: 'L11',
@@ -48,17 +17,17 @@ defineStep({
   summary: 'In the fresh process: PRE-SNAPSHOT(resolved), then attempt reader creation with these sizes; record lastCreate. Passes whatever the outcome.',
   servo: async (ctx, _role: string, name: string, meta: number, payload: number) => {
     const resolved = ctx.resolve(name);
-    ctx.preSnapshot = preSnapshot(resolved, ctx.lockGuard);
+    const pre = preSnapshot(resolved, ctx.lockGuard);
     ctx.lockGuard = null;
-    ctx.logger.info({ pre: ctx.preSnapshot }, 'PRE-SNAPSHOT');
-    ctx.lastCreateConfig = { base: name, metadataSize: meta, payloadSize: payload };
-    await ctx.attempt('lastCreate', null, () => ctx.createReader(name, meta, payload), { name: resolved, meta, payload });
+    ctx.logger.info({ pre }, 'PRE-SNAPSHOT');
+    await ctx.outcomes.attempt('lastCreate', null, () => ctx.objects.createReader(name, meta, payload), { name: resolved, meta, payload, pre });
   },
 });
 
-function requirePre(ctx: ServoContext) {
-  const p = ctx.preSnapshot;
-  if (p === null) fail(`no PRE-SNAPSHOT in process '${ctx.role}' (no earlier creation attempt)`);
+/** The PRE-SNAPSHOT taken by L11 before its creation attempt. */
+function requirePre(ctx: ServoContext): PreSnapshot {
+  const p = ctx.outcomes.get('lastCreate').details.pre as PreSnapshot | undefined;
+  if (p === undefined) fail(`the last creation attempt in process '${ctx.role}' took no PRE-SNAPSHOT`);
   return p;
 }
 
@@ -78,7 +47,7 @@ defineStep({
     expectTrue(`PRE-SNAPSHOT: OIEB reader_pid ${p.shm.readerPid} not alive`, !p.shm.readerAlive);
     expectTrue(`PRE-SNAPSHOT: data semaphore file present`, p.semData.present);
     expectTrue(`PRE-SNAPSHOT: space semaphore file present`, p.semSpace.present);
-    const o = ctx.slot('lastCreate');
+    const o = ctx.outcomes.get('lastCreate');
     if (!o.ok) {
       if (o.error instanceof ReaderAlreadyConnectedError) fail(`lastCreate: expected success over stale resources, observed ${describeError(o.error)}`);
       fail(`lastCreate: expected success, observed ${describeError(o.error)}`);
@@ -115,11 +84,9 @@ defineStep({
   runsIn: 'process',
   summary: 'FRESH(meta, payload) with the sizes of the creation attempt and reader_pid = own PID.',
   servo: (ctx) => {
-    const o = ctx.slot('lastCreate');
+    const o = ctx.outcomes.get('lastCreate');
     if (!o.ok) fail(`lastCreate: expected success, observed ${describeError(o.error)}`);
-    const cfg = ctx.lastCreateConfig;
-    if (cfg === null) fail('no creation configuration recorded');
-    checkFresh(ctx.snapReader(), cfg.metadataSize, cfg.payloadSize, ctx.pid);
+    checkFresh(ctx.snapReader(), Number(o.details.meta), Number(o.details.payload), ctx.pid);
   },
 });
 
@@ -131,13 +98,13 @@ defineStep({
   summary:
     'The current writer sees isReaderConnected() false (dead reader PID in its segment); close it, connect a new writer: writer_pid = own PID, reader_pid alive and ≠ the dead PID, sequence counter 1.',
   servo: async (ctx, _role: string, name: string) => {
-    const old = ctx.requireWriter();
+    const old = ctx.objects.requireWriter();
     const connected = old.writer.isReaderConnected();
     const deadPid = old.writer.oiebSnapshot().readerPid;
     expectEqual(`current writer ${old.name}: isReaderConnected() (reader died)`, false, connected);
     expectTrue(`current writer's segment records a dead reader PID (observed ${deadPid})`, deadPid !== 0n && !isPidAlive(deadPid), deadPid);
     old.writer.close();
-    const w = await ctx.connectWriter(name);
+    const w = await ctx.objects.connectWriter(name);
     const s = ctx.snapWriter(w);
     expectEqual('after reconnect: OIEB writer_pid = own PID', BigInt(ctx.pid), s.oieb.writerPid);
     expectTrue(`after reconnect: OIEB reader_pid ${s.oieb.readerPid} alive`, isPidAlive(s.oieb.readerPid));
@@ -158,9 +125,9 @@ defineStep({
     const resolved = ctx.resolve(name);
     const before = readShm(resolved).exists ? snapFromShm(resolved) : null;
     if (role === 'reader') {
-      await ctx.attempt('lastConnect', before, () => ctx.createReader(name, DEFAULT_CONFIG.metadataSize, DEFAULT_CONFIG.payloadSize), { name: resolved, as: 'reader' });
+      await ctx.outcomes.attempt('lastConnect', before, () => ctx.objects.createReader(name, BUFFER_CONFIGS.default.metadataSize, BUFFER_CONFIGS.default.payloadSize), { name: resolved, as: 'reader' });
     } else {
-      await ctx.attempt('lastConnect', before, () => ctx.connectWriter(name), { name: resolved, as: 'writer' });
+      await ctx.outcomes.attempt('lastConnect', before, () => ctx.objects.connectWriter(name), { name: resolved, as: 'writer' });
     }
   },
 });
@@ -172,7 +139,7 @@ defineStep({
   runsIn: 'process',
   summary: "lastConnect failed with WriterAlreadyConnectedError (ZB_WRITER_EXISTS); OIEB writer_pid still equals the first writer's PID (≠ own PID).",
   servo: (ctx) => {
-    const o = ctx.slot('lastConnect');
+    const o = ctx.outcomes.get('lastConnect');
     expectErrorClassCode('lastConnect', o.ok ? undefined : o.error, WriterAlreadyConnectedError, 'ZB_WRITER_EXISTS');
     const name = String(o.details.name);
     const first = ctx.host.roles.writer?.[0];

@@ -1,0 +1,132 @@
+// Library objects of a servo by role: the current reader and writer (later the duplex server and
+// client), plus one generic disposal list for everything the process owns (library objects,
+// held descriptors, scratch buffers). Disposal runs in reverse creation order.
+import { Reader, Writer, type WritableFrame } from '../../../src/index';
+import { describeError, fail } from '../../assert';
+import type { Logger } from '../../logging';
+import type { BufferNamingService } from '../../model/naming';
+import type { Snap } from '../../diagnostics/snap';
+import type { ReleaseEntry } from './held-frames';
+import type { PendingWrite } from './pending-writes';
+
+export interface ReaderEntry {
+  kind: 'reader';
+  reader: Reader;
+  base: string;
+  name: string;
+  metadataSize: number;
+  payloadSize: number;
+  /** Next sequence this reader expects (1 after creation, previous + 1 after each frame). */
+  expectedNext: bigint;
+  /** Model of the library's release queue (protocol.md §6.7). */
+  queue: ReleaseEntry[];
+}
+
+export interface AcquiredFrame {
+  frame: WritableFrame;
+  size: number;
+  sequence: bigint;
+  snapBefore: Snap;
+}
+
+export interface WriterEntry {
+  kind: 'writer';
+  writer: Writer;
+  base: string;
+  name: string;
+  /** The harness's sequence counter: 1 after connecting, +1 per successful write/commit (steps.md §4.1). */
+  nextSeq: bigint;
+  pending: PendingWrite | null;
+  acquired: AcquiredFrame | null;
+}
+
+/** Something the process owns and must give back at teardown. */
+interface Owned {
+  what: string;
+  live(): boolean;
+  dispose(): void;
+}
+
+export class LibraryObjects {
+  reader: ReaderEntry | null = null;
+  writer: WriterEntry | null = null;
+  private owned: Owned[] = [];
+
+  constructor(
+    private readonly role: string,
+    private readonly naming: BufferNamingService,
+    private readonly logger: Logger,
+  ) {}
+
+  requireReader(): ReaderEntry {
+    if (this.reader === null) fail(`process '${this.role}' (pid ${process.pid}) has no current reader`);
+    return this.reader;
+  }
+
+  requireWriter(): WriterEntry {
+    if (this.writer === null) fail(`process '${this.role}' (pid ${process.pid}) has no current writer`);
+    return this.writer;
+  }
+
+  /** Registers anything to dispose at teardown (reverse order); returns it. */
+  own<T>(what: string, obj: T, dispose: (o: T) => void, live: (o: T) => boolean = () => true): T {
+    this.owned.push({ what, live: () => live(obj), dispose: () => dispose(obj) });
+    return obj;
+  }
+
+  liveCount(): number {
+    return this.owned.filter((o) => o.live()).length;
+  }
+
+  /** Creates a Reader on the resolved name; it becomes the current reader (not on failure). */
+  async createReader(base: string, metadataSize: number, payloadSize: number, permissions?: number): Promise<ReaderEntry> {
+    const name = this.naming.resolve(base);
+    const reader = await Reader.create(name, permissions === undefined ? { metadataSize, payloadSize } : { metadataSize, payloadSize, permissions });
+    const e: ReaderEntry = { kind: 'reader', reader, base, name, metadataSize, payloadSize: reader.payloadSize, expectedNext: 1n, queue: [] };
+    this.own(`reader ${name}`, reader, (r) => r.close(), (r) => !r.closed);
+    this.reader = e;
+    this.logger.info({ name, metadataSize, payloadSize }, 'reader created');
+    return e;
+  }
+
+  /** Connects a Writer to the resolved name; it becomes the current writer (not on failure). */
+  async connectWriter(base: string): Promise<WriterEntry> {
+    const name = this.naming.resolve(base);
+    const writer = await Writer.connect(name);
+    const e: WriterEntry = { kind: 'writer', writer, base, name, nextSeq: 1n, pending: null, acquired: null };
+    this.own(
+      `writer ${name}`,
+      e,
+      (w) => {
+        if (w.acquired !== null && !w.writer.closed) {
+          try {
+            w.acquired.frame.abort();
+          } catch {
+            // close() aborts a pending acquisition anyway
+          }
+        }
+        w.writer.close();
+      },
+      (w) => !w.writer.closed,
+    );
+    this.writer = e;
+    this.logger.info({ name }, 'writer connected');
+    return e;
+  }
+
+  /** Disposes everything owned, newest first; returns the problems. */
+  disposeAll(): string[] {
+    const errors: string[] = [];
+    for (const o of this.owned.reverse()) {
+      try {
+        o.dispose();
+      } catch (e) {
+        errors.push(`disposing ${o.what}: ${describeError(e)}`);
+      }
+    }
+    this.owned = [];
+    this.reader = null;
+    this.writer = null;
+    return errors;
+  }
+}

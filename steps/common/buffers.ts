@@ -1,0 +1,33 @@
+// Buffer creation and connection, used by every feature: B03, B04.
+import { defineStep } from '../../harness/registry';
+import { expectEqual, expectTrue } from '../../harness/assert';
+import { checkFresh } from '../../harness/diagnostics/snap';
+import { isPidAlive } from '../../harness/diagnostics/pids';
+
+defineStep({
+  id: 'B03',
+  keyword: 'Given',
+  pattern: "the '{role}' process creates buffer '{name}' with metadata size '{uint}' and payload size '{uint}'",
+  runsIn: 'process',
+  summary: 'Create a reader on the resolved name with these sizes (becomes the current reader); must succeed and satisfy FRESH(meta, payload).',
+  servo: async (ctx, _role: string, name: string, meta: number, payload: number) => {
+    const e = await ctx.objects.createReader(name, meta, payload);
+    checkFresh(ctx.snapReader(e), meta, payload, ctx.pid);
+  },
+});
+
+defineStep({
+  id: 'B04',
+  keyword: 'When',
+  pattern: "the '{role}' process connects to buffer '{name}'",
+  runsIn: 'process',
+  summary: 'Connect a writer (becomes the current writer, sequence counter 1); OIEB writer_pid = own PID, reader_pid alive, isReaderConnected() true.',
+  servo: async (ctx, _role: string, name: string) => {
+    const w = await ctx.objects.connectWriter(name);
+    expectEqual(`writer ${w.name}: next sequence after connecting`, 1n, w.writer.nextSequence);
+    const s = ctx.snapWriter(w);
+    expectEqual(`after connect: OIEB writer_pid = own PID`, BigInt(ctx.pid), s.oieb.writerPid);
+    expectTrue(`after connect: OIEB reader_pid ${s.oieb.readerPid} alive`, isPidAlive(s.oieb.readerPid));
+    expectEqual(`after connect: isReaderConnected()`, true, w.writer.isReaderConnected());
+  },
+});
