@@ -11,3 +11,4 @@ import './01-basic/sizes-and-loops';
 import './02-lifecycle/processes';
 import './02-lifecycle/frames';
 import './02-lifecycle/replacement';
+import './04-edge-cases/buffers';

@@ -3,6 +3,14 @@ import { defineStep } from '../../harness/registry';
 import { expectEqual, expectTrue } from '../../harness/assert';
 import { checkFresh } from '../../harness/diagnostics/snap';
 import { isPidAlive } from '../../harness/diagnostics/pids';
+import type { BufferConfig } from '../../harness/model/config';
+import type { ServoContext } from '../../harness/servo/context';
+
+/** Creates a reader (it becomes the current reader) and checks FRESH(M, P) (steps.md §4.5). */
+export async function createFresh(ctx: ServoContext, name: string, cfg: BufferConfig): Promise<void> {
+  const e = await ctx.objects.createReader(name, cfg.metadataSize, cfg.payloadSize);
+  checkFresh(ctx.snapReader(e), cfg.metadataSize, cfg.payloadSize, ctx.pid);
+}
 
 defineStep({
   id: 'B03',
@@ -10,10 +18,7 @@ defineStep({
   pattern: "the '{role}' process creates buffer '{name}' with metadata size '{uint}' and payload size '{uint}'",
   runsIn: 'process',
   summary: 'Create a reader on the resolved name with these sizes (becomes the current reader); must succeed and satisfy FRESH(meta, payload).',
-  servo: async (ctx, _role: string, name: string, meta: number, payload: number) => {
-    const e = await ctx.objects.createReader(name, meta, payload);
-    checkFresh(ctx.snapReader(e), meta, payload, ctx.pid);
-  },
+  servo: (ctx, _role: string, name: string, meta: number, payload: number) => createFresh(ctx, name, { metadataSize: meta, payloadSize: payload }),
 });
 
 defineStep({
