@@ -14,6 +14,7 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
   static constexpr const char* kClassName = "NativeReader";
   static constexpr const char* kFactory = "createReader()";
   static constexpr const char* kPeerMethod = "isWriterConnected";
+  static constexpr const char* kAsyncOps = "read";
   static constexpr auto kPending = &AddonData::pendingReader;
   static constexpr auto kCtor = &AddonData::readerCtor;
 
@@ -52,8 +53,7 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
   Napi::Value ReadSync(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
-      if (s_->closing()) throw closedErr();
-      if (asyncInFlight_) throw ZbError(code::kInvalidState, "readSync() called while an asynchronous read is in flight");
+      checkIdle("readSync", false);
       const double timeout = validateTimeout(info[0], false);
       std::optional<ReadFrame> f = s_->read(timeout);
       if (!f) return env.Null();
@@ -112,8 +112,7 @@ class ReadWorker : public SessionTask<ReaderWrap> {
 Napi::Value ReaderWrap::Read(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   try {
-    if (s_->closing()) throw closedErr();
-    if (asyncInFlight_) throw ZbError(code::kInvalidState, "read() called while another asynchronous read is in flight");
+    checkIdle("read", true);
     const double timeout = validateTimeout(info[0], true);
     if (std::optional<ReadFrame> f = s_->tryReadNow()) {  // a frame is ready: no thread hop
       auto d = Napi::Promise::Deferred::New(env);

@@ -20,6 +20,7 @@ namespace zb::js {
 // CRTP base. Derived provides (public):
 //   kClassName, kFactory     for the class and the "cannot be constructed directly" error;
 //   kPeerMethod              the JS name of isPeerConnected;
+//   kAsyncOps                what its asynchronous operations are called in messages;
 //   kPending, kCtor          its AddonData hand-off slot and constructor;
 //   void detachViews()       detaches its own views (called between beginClose and finishClose).
 template <typename Derived, typename Session>
@@ -78,6 +79,16 @@ class SessionWrap : public Napi::ObjectWrap<Derived> {
   }
 
   ZbError closedErr() const { return s_->closedErr(); }
+
+  // Before `op` starts (§15.3): ZB_CLOSED, or ZB_INVALID_STATE while an asynchronous operation of
+  // this object is in flight. `async`: op is itself asynchronous.
+  void checkIdle(const char* op, bool async) const {
+    if (s_->closing()) throw closedErr();
+    if (asyncInFlight_) {
+      throw ZbError(code::kInvalidState, std::string(op) + "() called while " + (async ? "another" : "an") +
+                                             " asynchronous " + Derived::kAsyncOps + " is in flight");
+    }
+  }
 
   // Starts a SessionTask (taking ownership) and returns its promise; at most one is in flight per
   // wrapper.
