@@ -1,5 +1,6 @@
-// NativeWriter (src/native.ts): ObjectWrap over a WriterSession, async write/acquire workers,
-// zero-copy frame and metadata views.
+// NativeWriter (src/native.ts): ObjectWrap over a WriterSession, which owns the protocol. This file
+// converts arguments, creates and detaches the zero-copy views, and runs the wait for space on its
+// own thread.
 #include <napi.h>
 
 #include <cstring>
@@ -11,16 +12,29 @@
 namespace zb::js {
 namespace {
 
-struct PendingFrame {
-  Placement plan;
-  uint64_t size;
-  Napi::Reference<Napi::ArrayBuffer> view;
-  bool zeroCopy;
-};
-struct PendingMetadata {
-  uint64_t size;
-  Napi::Reference<Napi::ArrayBuffer> view;
-  bool zeroCopy;
+// A writable view handed to JS over ring or metadata bytes (§10.1, §4.3): external over the mapping,
+// or, where the runtime refuses that, a copy whose bytes go back at commit (§10.3).
+class WritableView {
+ public:
+  Napi::ArrayBuffer open(Napi::Env env, const std::shared_ptr<Mapping>& mapping, uint8_t* ptr, uint64_t size) {
+    Napi::ArrayBuffer ab = makeView(env, mapping, ptr, size_t(size), zeroCopy_);
+    ref_ = Napi::Persistent(ab);
+    return ab;
+  }
+  bool zeroCopy() const { return zeroCopy_; }
+  // Commit: the copying fallback's bytes go back to [dst, dst + size) before the view is detached.
+  void commitTo(uint8_t* dst, uint64_t size) {
+    if (!zeroCopy_ && !ref_.IsEmpty()) {
+      Napi::ArrayBuffer ab = ref_.Value();
+      if (!ab.IsDetached() && ab.ByteLength() == size) std::memcpy(dst, ab.Data(), size_t(size));
+    }
+    detach();
+  }
+  void detach() { detachQuietly(ref_); }
+
+ private:
+  Napi::Reference<Napi::ArrayBuffer> ref_;
+  bool zeroCopy_ = false;
 };
 
 class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
@@ -28,6 +42,7 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
   static constexpr const char* kClassName = "NativeWriter";
   static constexpr const char* kFactory = "connectWriter()";
   static constexpr const char* kPeerMethod = "isReaderConnected";
+  static constexpr const char* kAsyncOps = "write/acquire";
   static constexpr auto kPending = &AddonData::pendingWriter;
   static constexpr auto kCtor = &AddonData::writerCtor;
 
@@ -52,79 +67,65 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
         });
   }
 
-  // ---- used by the space worker's completion (JS thread) ----
-  // W6–W12 with the payload copied from `data` (JS thread).
-  uint64_t publishCopy(const Placement& plan, const uint8_t* src, uint64_t size) {
-    WriterCore& c = s_->core();
-    std::memmove(c.dataPtr(plan), src, size_t(size));  // memmove: src may itself be a ring view
-    const uint64_t seq = c.publish(plan, size);
-    s_->postData();
-    return seq;
+  // JS thread, once a planned frame fits: writes `data` as the frame (resolving to its sequence),
+  // or, for an acquisition (`data` undefined), hands out the pending frame.
+  Napi::Value complete(Napi::Env env, const PlannedFrame& f, const Napi::Value& data) {
+    if (data.IsUndefined()) return frameObject(env, s_->completeAcquire(f));
+    return Napi::BigInt::New(env, s_->completeWrite(f, data.As<Napi::Uint8Array>().Data()));
   }
 
-  // Creates the pending writable frame (§10.1) and its JS object.
-  Napi::Object makePending(Napi::Env env, const Placement& plan, uint64_t size) {
-    WriterCore& c = s_->core();
-    bool zeroCopy = false;
-    Napi::ArrayBuffer ab = makeView(env, s_->mapping(), c.dataPtr(plan), size_t(size), zeroCopy);
-    pending_.emplace(PendingFrame{plan, size, Napi::Persistent(ab), zeroCopy});
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("data", Napi::Uint8Array::New(env, size_t(size), ab, 0));
-    o.Set("sequence", Napi::BigInt::New(env, c.nextSequence()));
-    o.Set("size", Napi::Number::New(env, double(size)));
-    o.Set("isZeroCopy", Napi::Boolean::New(env, zeroCopy));
-    return o;
-  }
-
-  // Close, between beginClose and finishClose: a pending zero-copy frame is aborted, never
-  // published.
+  // Close, between beginClose and finishClose: the session drops a pending frame or metadata
+  // acquisition without writing it; their views go first.
   void detachViews() {
-    if (pending_) {
-      detachQuietly(pending_->view);
-      pending_.reset();
-    }
-    if (pendingMeta_) {
-      detachQuietly(pendingMeta_->view);
-      pendingMeta_.reset();
-    }
+    frameView_.detach();
+    metaView_.detach();
   }
 
  private:
-  Napi::Value GetNextSequence(const Napi::CallbackInfo& info) { return Napi::BigInt::New(info.Env(), s_->core().nextSequence()); }
-  Napi::Value GetHasPendingFrame(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), pending_.has_value()); }
-  Napi::Value GetMetadataWritten(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), s_->core().metadataWritten()); }
+  Napi::Value GetNextSequence(const Napi::CallbackInfo& info) { return Napi::BigInt::New(info.Env(), s_->nextSequence()); }
+  Napi::Value GetHasPendingFrame(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), s_->pending() != nullptr); }
+  Napi::Value GetMetadataWritten(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), s_->metadataWritten()); }
 
-  // W1 for sync calls.
-  void checkSyncFrameOp(const char* op) {
-    if (s_->closing()) throw closedErr();
-    if (asyncInFlight_) throw ZbError(code::kInvalidState, std::string(op) + "() called while an asynchronous write/acquire is in flight");
-    if (pending_) throw ZbError(code::kInvalidState, std::string(op) + "() called while a zero-copy frame is acquired (commit or abort it first)");
+  // W1 before any argument is looked at.
+  void checkCanWrite(const char* op, bool async) {
+    checkIdle(op, async);
+    s_->checkCanWrite(op);
+  }
+
+  // The NativeWritableFrame of the frame the session just acquired (§10.1).
+  Napi::Object frameObject(Napi::Env env, const PlannedFrame& f) {
+    try {
+      Napi::ArrayBuffer ab = frameView_.open(env, s_->mapping(), f.data, f.size);
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("data", Napi::Uint8Array::New(env, size_t(f.size), ab, 0));
+      o.Set("sequence", Napi::BigInt::New(env, f.sequence));
+      o.Set("size", Napi::Number::New(env, double(f.size)));
+      o.Set("isZeroCopy", Napi::Boolean::New(env, frameView_.zeroCopy()));
+      return o;
+    } catch (...) {
+      frameView_.detach();
+      s_->abort();
+      throw;
+    }
   }
 
   Napi::Value WriteSync(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
-      checkSyncFrameOp("writeSync");
+      checkCanWrite("writeSync", false);
       Napi::Uint8Array data = validateBytes(info[0], "data");
-      const double timeout = validateTimeout(info[1], false);
-      const int64_t deadline = deadlineAfterMs(timeout);
-      const uint64_t size = data.ByteLength();
-      const Placement plan = s_->core().plan(size);
-      s_->waitForSpace(plan.required, deadline);
-      return Napi::BigInt::New(env, publishCopy(plan, data.Data(), size));
+      const int64_t deadline = deadlineAfterMs(validateTimeout(info[1], false));
+      return Napi::BigInt::New(env, s_->write(data.Data(), data.ByteLength(), deadline, "writeSync"));
     });
   }
 
   Napi::Value AcquireSync(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
-      checkSyncFrameOp("acquireSync");
+      checkCanWrite("acquireSync", false);
       const uint64_t size = validateCount(info[0], "size");
-      const double timeout = validateTimeout(info[1], false);
-      const int64_t deadline = deadlineAfterMs(timeout);
-      const Placement plan = s_->core().plan(size);
-      s_->waitForSpace(plan.required, deadline);
-      return makePending(env, plan, size);
+      const int64_t deadline = deadlineAfterMs(validateTimeout(info[1], false));
+      return frameObject(env, s_->acquire(size, deadline, "acquireSync"));
     });
   }
 
@@ -135,31 +136,16 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
   Napi::Value Commit(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
-      if (s_->closing()) throw closedErr();
-      if (!pending_) throw ZbError(code::kInvalidState, "commit() called without a pending acquired frame");
-      PendingFrame& p = *pending_;
-      WriterCore& c = s_->core();
-      if (!p.zeroCopy && !p.view.IsEmpty()) {  // copying fallback: copy back at commit
-        Napi::ArrayBuffer ab = p.view.Value();
-        if (!ab.IsDetached() && ab.ByteLength() == p.size) std::memcpy(c.dataPtr(p.plan), ab.Data(), size_t(p.size));
-      }
-      detachQuietly(p.view);
-      const Placement plan = p.plan;
-      const uint64_t size = p.size;
-      pending_.reset();
-      const uint64_t seq = c.publish(plan, size);
-      s_->postData();
-      return Napi::BigInt::New(env, seq);
+      if (const PlannedFrame* f = s_->pending()) frameView_.commitTo(f->data, f->size);
+      return Napi::BigInt::New(env, s_->commit());
     });
   }
 
   Napi::Value Abort(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     guard(env, [&] {
-      if (s_->closing()) throw closedErr();
-      if (!pending_) throw ZbError(code::kInvalidState, "abort() called without a pending acquired frame");
-      detachQuietly(pending_->view);
-      pending_.reset();
+      s_->abort();
+      frameView_.detach();
       return 0;
     });
     return env.Undefined();
@@ -168,14 +154,9 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
   Napi::Value SetMetadata(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     guard(env, [&] {
-      if (s_->closing()) throw closedErr();
-      if (pendingMeta_) throw ZbError(code::kInvalidState, "setMetadata() called while a metadata acquisition is pending");
+      s_->checkCanSetMetadata("setMetadata");
       Napi::Uint8Array data = validateBytes(info[0], "data");
-      WriterCore& c = s_->core();
-      const uint64_t n = data.ByteLength();
-      c.checkMetadata(n);
-      std::memmove(c.metadataContent(), data.Data(), size_t(n));
-      c.commitMetadata(n);
+      s_->setMetadata(data.Data(), data.ByteLength());
       return 0;
     });
     return env.Undefined();
@@ -184,33 +165,24 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
   Napi::Value AcquireMetadata(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
-      if (s_->closing()) throw closedErr();
-      if (pendingMeta_) throw ZbError(code::kInvalidState, "acquireMetadata() called while a metadata acquisition is pending");
-      const uint64_t n = validateCount(info[0], "size");
-      WriterCore& c = s_->core();
-      c.checkMetadata(n);
-      bool zeroCopy = false;
-      Napi::ArrayBuffer ab = makeView(env, s_->mapping(), c.metadataContent(), size_t(n), zeroCopy);
-      pendingMeta_.emplace(PendingMetadata{n, Napi::Persistent(ab), zeroCopy});
-      return Napi::Uint8Array::New(env, size_t(n), ab, 0);
+      s_->checkCanSetMetadata("acquireMetadata");
+      const PendingMetadata& m = s_->acquireMetadata(validateCount(info[0], "size"));
+      try {
+        Napi::ArrayBuffer ab = metaView_.open(env, s_->mapping(), m.data, m.size);
+        return Napi::Uint8Array::New(env, size_t(m.size), ab, 0);
+      } catch (...) {
+        metaView_.detach();
+        s_->abortMetadata();
+        throw;
+      }
     });
   }
 
   Napi::Value CommitMetadata(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     guard(env, [&] {
-      if (s_->closing()) throw closedErr();
-      if (!pendingMeta_) throw ZbError(code::kInvalidState, "commitMetadata() called without a pending metadata acquisition");
-      WriterCore& c = s_->core();
-      PendingMetadata& p = *pendingMeta_;
-      if (!p.zeroCopy && !p.view.IsEmpty()) {
-        Napi::ArrayBuffer ab = p.view.Value();
-        if (!ab.IsDetached() && ab.ByteLength() == p.size) std::memcpy(c.metadataContent(), ab.Data(), size_t(p.size));
-      }
-      detachQuietly(p.view);
-      const uint64_t n = p.size;
-      pendingMeta_.reset();
-      c.commitMetadata(n);
+      if (const PendingMetadata* m = s_->pendingMetadata()) metaView_.commitTo(m->data, m->size);
+      s_->commitMetadata();
       return 0;
     });
     return env.Undefined();
@@ -219,45 +191,41 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
   Napi::Value AbortMetadata(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     guard(env, [&] {
-      if (s_->closing()) throw closedErr();
-      if (!pendingMeta_) throw ZbError(code::kInvalidState, "abortMetadata() called without a pending metadata acquisition");
-      detachQuietly(pendingMeta_->view);
-      pendingMeta_.reset();
+      s_->abortMetadata();
+      metaView_.detach();
       return 0;
     });
     return env.Undefined();
   }
 
-  std::optional<PendingFrame> pending_;
-  std::optional<PendingMetadata> pendingMeta_;
+  WritableView frameView_;
+  WritableView metaView_;
 };
 
-// Waits for space on the libuv pool in bounded slices; the copy/publication (write) or the view
-// creation (acquire) happens on the JS thread in settle() (§15.4).
+// Waits for space on its own thread in bounded slices; the copy and publication (write) or the
+// view creation (acquire) happen on the JS thread in settle() (§15.4).
 class SpaceWorker : public SessionTask<WriterWrap> {
  public:
-  SpaceWorker(Napi::Env env, Napi::Object self, WriterWrap* wrap, Placement plan, uint64_t size, int64_t deadline,
-              bool acquire, Napi::Value data)
-      : SessionTask(env, self, wrap), plan_(plan), size_(size), deadline_(deadline), acquire_(acquire) {
-    if (!acquire) data_ = Napi::Persistent(data.As<Napi::Object>());
+  SpaceWorker(Napi::Env env, Napi::Object self, WriterWrap* wrap, const PlannedFrame& frame, int64_t deadline,
+              Napi::Value data)
+      : SessionTask(env, self, wrap), frame_(frame), deadline_(deadline), acquire_(data.IsUndefined()) {
+    if (!acquire_) data_ = Napi::Persistent(data.As<Napi::Object>());
   }
 
  private:
-  void wait() override { s_->waitForSpace(plan_.required, deadline_); }
+  void wait() override { s_->awaitSpace(frame_, deadline_); }
 
   Napi::Value settle(Napi::Env env) override {
-    if (acquire_) return wrap_->makePending(env, plan_, size_);
+    if (acquire_) return wrap_->complete(env, frame_, env.Undefined());
     Napi::Value v = data_.Value();
     if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
-        v.As<Napi::Uint8Array>().ByteLength() != size_) {
+        v.As<Napi::Uint8Array>().ByteLength() != frame_.size) {
       throw ZbError(code::kInvalidArgument, "Invalid argument data: the Uint8Array was detached or resized while the write waited for space");
     }
-    Napi::Uint8Array data = v.As<Napi::Uint8Array>();
-    return Napi::BigInt::New(env, wrap_->publishCopy(plan_, data.Data(), size_));
+    return wrap_->complete(env, frame_, v);
   }
 
-  Placement plan_;
-  uint64_t size_;
+  PlannedFrame frame_;
   int64_t deadline_;
   bool acquire_;
   Napi::ObjectReference data_;
@@ -267,9 +235,7 @@ Napi::Value WriterWrap::startAsync(const Napi::CallbackInfo& info, bool acquire)
   Napi::Env env = info.Env();
   try {
     const char* op = acquire ? "acquire" : "write";
-    if (s_->closing()) throw closedErr();
-    if (asyncInFlight_) throw ZbError(code::kInvalidState, std::string(op) + "() called while another asynchronous write/acquire is in flight");
-    if (pending_) throw ZbError(code::kInvalidState, std::string(op) + "() called while a zero-copy frame is acquired (commit or abort it first)");
+    checkCanWrite(op, true);
     uint64_t size;
     Napi::Value data = env.Undefined();
     if (acquire) {
@@ -281,22 +247,14 @@ Napi::Value WriterWrap::startAsync(const Napi::CallbackInfo& info, bool acquire)
     }
     const double timeout = validateTimeout(info[1], true);
     const int64_t deadline = deadlineAfterMs(timeout);
-    const Placement plan = s_->core().plan(size);
-    // Non-blocking attempt on the JS thread first.
-    uint64_t f = 0;
-    if (s_->trySpace(plan.required, false, f)) {
+    const PlannedFrame f = s_->plan(size, op);
+    if (s_->spaceNow(f, timeout != 0)) {  // non-blocking attempt on the JS thread first
       auto d = Napi::Promise::Deferred::New(env);
-      if (acquire) {
-        d.Resolve(makePending(env, plan, size));
-      } else {
-        Napi::Uint8Array bytes = data.As<Napi::Uint8Array>();
-        d.Resolve(Napi::BigInt::New(env, publishCopy(plan, bytes.Data(), size)));
-      }
+      d.Resolve(complete(env, f, data));
       return d.Promise();
     }
-    if (timeout == 0) throw s_->core().bufferFull(plan.required, f);
-    return startTask(new SpaceWorker(env, info.This().As<Napi::Object>(), this, plan, size, deadline, acquire, data),
-                     env, acquire ? "zerobuffer.acquire" : "zerobuffer.write");
+    return startTask(new SpaceWorker(env, info.This().As<Napi::Object>(), this, f, deadline, data), env,
+                     acquire ? "zerobuffer.acquire" : "zerobuffer.write");
   } catch (const ZbError& e) {
     return rejected(env, e);
   }

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
+
 #include "core/names.hpp"
 #include "posix/clock.hpp"
 #include "posix/os_error.hpp"
@@ -95,6 +97,82 @@ std::shared_ptr<WriterSession> WriterSession::connect(const std::string& name) {
 
 WriterSession::~WriterSession() { close(); }
 
+// ---- frames ----
+
+void WriterSession::checkCanWrite(const char* op) const {
+  if (closing_) throw closedErr();
+  if (pending_) {
+    throw ZbError(code::kInvalidState,
+                  std::string(op) + "() called while a zero-copy frame is acquired (commit or abort it first)");
+  }
+}
+
+uint64_t WriterSession::write(const uint8_t* src, uint64_t size, int64_t deadlineNs, const char* op) {
+  const PlannedFrame f = plan(size, op);
+  awaitSpace(f, deadlineNs);
+  return completeWrite(f, src);
+}
+
+const PlannedFrame& WriterSession::acquire(uint64_t size, int64_t deadlineNs, const char* op) {
+  const PlannedFrame f = plan(size, op);
+  awaitSpace(f, deadlineNs);
+  return completeAcquire(f);
+}
+
+const PlannedFrame* WriterSession::pending() const { return pending_ && !closing_ ? &*pending_ : nullptr; }
+
+uint64_t WriterSession::commit() {
+  if (closing_) throw closedErr();
+  if (!pending_) throw ZbError(code::kInvalidState, "commit() called without a pending acquired frame");
+  const PlannedFrame f = *pending_;
+  pending_.reset();
+  return publish(f);
+}
+
+void WriterSession::abort() {
+  if (closing_) throw closedErr();
+  if (!pending_) throw ZbError(code::kInvalidState, "abort() called without a pending acquired frame");
+  pending_.reset();
+}
+
+PlannedFrame WriterSession::plan(uint64_t size, const char* op) {
+  checkCanWrite(op);                             // W1
+  const Placement p = core_.plan(size);          // W2–W4
+  return PlannedFrame{p, size, core_.nextSequence(), core_.dataPtr(p)};
+}
+
+bool WriterSession::spaceNow(const PlannedFrame& f, bool mayWait) {
+  uint64_t freeBytes = 0;
+  if (trySpace(f.placement.required, false, freeBytes)) return true;
+  if (!mayWait) throw core_.bufferFull(f.placement.required, freeBytes);
+  return false;
+}
+
+void WriterSession::awaitSpace(const PlannedFrame& f, int64_t deadlineNs) {
+  const uint64_t required = f.placement.required;
+  bool force = false;
+  for (;;) {
+    if (closing_) throw closedErr();
+    uint64_t freeBytes = 0;
+    if (trySpace(required, force, freeBytes)) return;
+    if (monotonicNs() >= deadlineNs) throw core_.bufferFull(required, freeBytes);
+    const WaitResult w = semWaitUntil(semR_, deadlineNs);
+    if (closing_) throw closedErr();
+    force = (w == WaitResult::TimedOut);
+  }
+}
+
+uint64_t WriterSession::completeWrite(const PlannedFrame& f, const uint8_t* src) {
+  checkCurrent(f);
+  std::memmove(f.data, src, size_t(f.size));  // memmove: src may itself be a ring view
+  return publish(f);
+}
+
+const PlannedFrame& WriterSession::completeAcquire(const PlannedFrame& f) {
+  checkCurrent(f);
+  return pending_.emplace(f);
+}
+
 bool WriterSession::trySpace(uint64_t required, bool forceLiveness, uint64_t& freeOut) {
   const int64_t now = monotonicNs();
   const bool due = forceLiveness || now - lastLivenessNs_.load() >= kSliceNs;
@@ -103,17 +181,56 @@ bool WriterSession::trySpace(uint64_t required, bool forceLiveness, uint64_t& fr
   return r == WriterCore::Space::Enough;
 }
 
-void WriterSession::waitForSpace(uint64_t required, int64_t deadlineNs) {
-  bool force = false;
-  for (;;) {
-    if (closing_) throw closedErr();
-    uint64_t f = 0;
-    if (trySpace(required, force, f)) return;
-    if (monotonicNs() >= deadlineNs) throw core_.bufferFull(required, f);
-    const WaitResult w = semWaitUntil(semR_, deadlineNs);
-    if (closing_) throw closedErr();
-    force = (w == WaitResult::TimedOut);
+uint64_t WriterSession::publish(const PlannedFrame& f) {
+  const uint64_t seq = core_.publish(f.placement, f.size);  // W6–W11
+  semPostOnce(semW_);                                       // W12
+  return seq;
+}
+
+void WriterSession::checkCurrent(const PlannedFrame& f) const {
+  if (closing_) throw closedErr();
+  if (pending_ || f.sequence != core_.nextSequence()) {
+    throw ZbError(code::kInvalidState, "Frame " + std::to_string(f.sequence) +
+                                           " was planned before another frame was acquired or published");
   }
+}
+
+// ---- metadata ----
+
+void WriterSession::checkCanSetMetadata(const char* op) const {
+  if (closing_) throw closedErr();
+  if (pendingMeta_) throw ZbError(code::kInvalidState, std::string(op) + "() called while a metadata acquisition is pending");
+}
+
+void WriterSession::setMetadata(const uint8_t* src, uint64_t n) {
+  checkCanSetMetadata("setMetadata");
+  core_.checkMetadata(n);
+  std::memmove(core_.metadataContent(), src, size_t(n));
+  core_.commitMetadata(n);
+}
+
+const PendingMetadata& WriterSession::acquireMetadata(uint64_t n) {
+  checkCanSetMetadata("acquireMetadata");
+  core_.checkMetadata(n);
+  return pendingMeta_.emplace(PendingMetadata{core_.metadataContent(), n});
+}
+
+const PendingMetadata* WriterSession::pendingMetadata() const {
+  return pendingMeta_ && !closing_ ? &*pendingMeta_ : nullptr;
+}
+
+void WriterSession::commitMetadata() {
+  if (closing_) throw closedErr();
+  if (!pendingMeta_) throw ZbError(code::kInvalidState, "commitMetadata() called without a pending metadata acquisition");
+  const uint64_t n = pendingMeta_->size;
+  pendingMeta_.reset();
+  core_.commitMetadata(n);
+}
+
+void WriterSession::abortMetadata() {
+  if (closing_) throw closedErr();
+  if (!pendingMeta_) throw ZbError(code::kInvalidState, "abortMetadata() called without a pending metadata acquisition");
+  pendingMeta_.reset();
 }
 
 void WriterSession::wakeOwnOp() {
@@ -123,6 +240,8 @@ void WriterSession::wakeOwnOp() {
 }
 
 void WriterSession::teardown() {
+  pending_.reset();  // a pending frame is aborted, never published
+  pendingMeta_.reset();
   uint64_t expected = selfPid();
   Oieb(mapping_->base()).cas(off::kWriterPid, expected, 0);  // only if still ours
   closeHandles();
