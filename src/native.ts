@@ -5,7 +5,7 @@
 // async calls; the addon owns all protocol logic and all memory safety.
 //
 // Errors: every error thrown or rejected by the addon is an `Error` with a string `code`
-// (one of ErrorCode in errors.ts). Extra fields by code:
+// (one of ErrorCode in errors.ts; errorCodes() lists them). Extra fields by code:
 //   ZB_SEQUENCE_ERROR            expected: bigint, got: bigint
 //   ZB_NO_SPACE / ZB_PERMISSION_DENIED / ZB_RESOURCE_LIMIT / ZB_OS_ERROR
 //                                errno: string ('ENOSPC'), syscall: string, path?: string
@@ -137,6 +137,8 @@ export interface NativeBinding {
   cleanStaleResources(name?: string): string[];
   /** PID liveness per protocol.md §8.1. */
   isProcessAlive(pid: number | bigint): boolean;
+  /** Every error code the addon can throw (native/core/errors.hpp); the same set as ErrorCode. */
+  errorCodes(): string[];
 }
 
 function packageRoot(): string {

@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <cmath>
+#include <iterator>
 
 #include "binding/js_util.hpp"
 #include "posix/inspect.hpp"
@@ -160,6 +161,14 @@ Napi::Value IsProcessAlive(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, live);
 }
 
+// The codes of core/errors.hpp (protocol.md §9), for test/error-codes.test.ts.
+Napi::Value ErrorCodes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array a = Napi::Array::New(env, std::size(code::kAll));
+  for (uint32_t i = 0; i < std::size(code::kAll); ++i) a.Set(i, Napi::String::New(env, code::kAll[i]));
+  return a;
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -177,6 +186,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       Napi::PropertyDescriptor::Function(env, exports, "inspectBuffer", InspectBuffer, napi_enumerable),
       Napi::PropertyDescriptor::Function(env, exports, "cleanStaleResources", CleanStaleResources, napi_enumerable),
       Napi::PropertyDescriptor::Function(env, exports, "isProcessAlive", IsProcessAlive, napi_enumerable),
+      Napi::PropertyDescriptor::Function(env, exports, "errorCodes", ErrorCodes, napi_enumerable),
   });
   return exports;
 }

@@ -6,33 +6,45 @@
 
 namespace zb {
 
+// Every stable code of §9, once: X(constant, "code"). Adding a code is one line here and one line
+// in the table of src/errors.ts; test/error-codes.test.ts checks that both list the same codes.
+#define ZB_ERROR_CODES(X)                                      \
+  X(kInvalidName, "ZB_INVALID_NAME")                           \
+  X(kInvalidConfig, "ZB_INVALID_CONFIG")                       \
+  X(kInvalidArgument, "ZB_INVALID_ARGUMENT")                   \
+  X(kReaderExists, "ZB_READER_EXISTS")                         \
+  X(kBufferNotFound, "ZB_BUFFER_NOT_FOUND")                    \
+  X(kInvalidOieb, "ZB_INVALID_OIEB")                           \
+  X(kIncompatibleVersion, "ZB_INCOMPATIBLE_VERSION")           \
+  X(kNoReader, "ZB_NO_READER")                                 \
+  X(kReaderDead, "ZB_READER_DEAD")                             \
+  X(kWriterExists, "ZB_WRITER_EXISTS")                         \
+  X(kWriterDead, "ZB_WRITER_DEAD")                             \
+  X(kBufferFull, "ZB_BUFFER_FULL")                             \
+  X(kFrameUnplaceable, "ZB_FRAME_UNPLACEABLE")                 \
+  X(kFrameTooLarge, "ZB_FRAME_TOO_LARGE")                      \
+  X(kInvalidFrameSize, "ZB_INVALID_FRAME_SIZE")                \
+  X(kMetadataAlreadyWritten, "ZB_METADATA_ALREADY_WRITTEN")    \
+  X(kMetadataTooLarge, "ZB_METADATA_TOO_LARGE")                \
+  X(kSequenceError, "ZB_SEQUENCE_ERROR")                       \
+  X(kCorruptFrame, "ZB_CORRUPT_FRAME")                         \
+  X(kCorruptMetadata, "ZB_CORRUPT_METADATA")                   \
+  X(kClosed, "ZB_CLOSED")                                      \
+  X(kInvalidState, "ZB_INVALID_STATE")                         \
+  X(kNoSpace, "ZB_NO_SPACE")                                   \
+  X(kPermissionDenied, "ZB_PERMISSION_DENIED")                 \
+  X(kResourceLimit, "ZB_RESOURCE_LIMIT")                       \
+  X(kOsError, "ZB_OS_ERROR")
+
 namespace code {
-inline constexpr const char* kInvalidName = "ZB_INVALID_NAME";
-inline constexpr const char* kInvalidConfig = "ZB_INVALID_CONFIG";
-inline constexpr const char* kInvalidArgument = "ZB_INVALID_ARGUMENT";
-inline constexpr const char* kReaderExists = "ZB_READER_EXISTS";
-inline constexpr const char* kBufferNotFound = "ZB_BUFFER_NOT_FOUND";
-inline constexpr const char* kInvalidOieb = "ZB_INVALID_OIEB";
-inline constexpr const char* kIncompatibleVersion = "ZB_INCOMPATIBLE_VERSION";
-inline constexpr const char* kNoReader = "ZB_NO_READER";
-inline constexpr const char* kWriterExists = "ZB_WRITER_EXISTS";
-inline constexpr const char* kReaderDead = "ZB_READER_DEAD";
-inline constexpr const char* kWriterDead = "ZB_WRITER_DEAD";
-inline constexpr const char* kBufferFull = "ZB_BUFFER_FULL";
-inline constexpr const char* kFrameUnplaceable = "ZB_FRAME_UNPLACEABLE";
-inline constexpr const char* kFrameTooLarge = "ZB_FRAME_TOO_LARGE";
-inline constexpr const char* kInvalidFrameSize = "ZB_INVALID_FRAME_SIZE";
-inline constexpr const char* kMetadataAlreadyWritten = "ZB_METADATA_ALREADY_WRITTEN";
-inline constexpr const char* kMetadataTooLarge = "ZB_METADATA_TOO_LARGE";
-inline constexpr const char* kSequenceError = "ZB_SEQUENCE_ERROR";
-inline constexpr const char* kCorruptFrame = "ZB_CORRUPT_FRAME";
-inline constexpr const char* kCorruptMetadata = "ZB_CORRUPT_METADATA";
-inline constexpr const char* kClosed = "ZB_CLOSED";
-inline constexpr const char* kInvalidState = "ZB_INVALID_STATE";
-inline constexpr const char* kNoSpace = "ZB_NO_SPACE";
-inline constexpr const char* kPermissionDenied = "ZB_PERMISSION_DENIED";
-inline constexpr const char* kResourceLimit = "ZB_RESOURCE_LIMIT";
-inline constexpr const char* kOsError = "ZB_OS_ERROR";
+#define ZB_ERROR_CODE_CONSTANT(name, text) inline constexpr const char* name = text;
+ZB_ERROR_CODES(ZB_ERROR_CODE_CONSTANT)
+#undef ZB_ERROR_CODE_CONSTANT
+
+// All codes, in the order above.
+#define ZB_ERROR_CODE_ENTRY(name, text) name,
+inline constexpr const char* kAll[] = {ZB_ERROR_CODES(ZB_ERROR_CODE_ENTRY)};
+#undef ZB_ERROR_CODE_ENTRY
 }  // namespace code
 
 struct ZbError : std::exception {
