@@ -4,34 +4,52 @@
 // from the native addon carry only `code` (plus a few extra fields); `fromNative()` maps that code
 // to the matching class. Messages are never parsed.
 
+/**
+ * Every stable error code of protocol.md §9 and the class that carries it: the one list of codes on
+ * the TypeScript side (native/core/errors.hpp holds the native one; test/error-codes.test.ts checks
+ * that both have the same codes). {@link ErrorCode}, the codes of each class,
+ * {@link ERROR_CLASS_BY_CODE}, {@link isErrorCode} and {@link createError} derive from it, so a new
+ * code of an existing class is one line here.
+ *
+ * Classes are named rather than referenced because the `code` type of a class carrying several
+ * codes is derived from this table (a table of the classes themselves would be circular).
+ */
+const ERROR_TABLE = {
+  ZB_INVALID_NAME: 'InvalidArgumentError',
+  ZB_INVALID_CONFIG: 'InvalidArgumentError',
+  ZB_INVALID_ARGUMENT: 'InvalidArgumentError',
+  ZB_READER_EXISTS: 'ReaderAlreadyConnectedError',
+  ZB_BUFFER_NOT_FOUND: 'BufferNotFoundError',
+  ZB_INVALID_OIEB: 'InvalidOiebError',
+  ZB_INCOMPATIBLE_VERSION: 'IncompatibleVersionError',
+  ZB_NO_READER: 'ReaderDeadError',
+  ZB_READER_DEAD: 'ReaderDeadError',
+  ZB_WRITER_EXISTS: 'WriterAlreadyConnectedError',
+  ZB_WRITER_DEAD: 'WriterDeadError',
+  ZB_BUFFER_FULL: 'BufferFullError',
+  ZB_FRAME_UNPLACEABLE: 'BufferFullError',
+  ZB_FRAME_TOO_LARGE: 'FrameTooLargeError',
+  ZB_INVALID_FRAME_SIZE: 'InvalidFrameSizeError',
+  ZB_METADATA_ALREADY_WRITTEN: 'MetadataAlreadyWrittenError',
+  ZB_METADATA_TOO_LARGE: 'MetadataTooLargeError',
+  ZB_SEQUENCE_ERROR: 'SequenceError',
+  ZB_CORRUPT_FRAME: 'CorruptFrameError',
+  ZB_CORRUPT_METADATA: 'CorruptMetadataError',
+  ZB_CLOSED: 'ClosedError',
+  ZB_INVALID_STATE: 'InvalidStateError',
+  ZB_NO_SPACE: 'ResourceError',
+  ZB_PERMISSION_DENIED: 'ResourceError',
+  ZB_RESOURCE_LIMIT: 'ResourceError',
+  ZB_OS_ERROR: 'ResourceError',
+} as const;
+
 /** Every stable error code of protocol.md §9. */
-export type ErrorCode =
-  | 'ZB_INVALID_NAME'
-  | 'ZB_INVALID_CONFIG'
-  | 'ZB_INVALID_ARGUMENT'
-  | 'ZB_READER_EXISTS'
-  | 'ZB_BUFFER_NOT_FOUND'
-  | 'ZB_INVALID_OIEB'
-  | 'ZB_INCOMPATIBLE_VERSION'
-  | 'ZB_NO_READER'
-  | 'ZB_READER_DEAD'
-  | 'ZB_WRITER_EXISTS'
-  | 'ZB_WRITER_DEAD'
-  | 'ZB_BUFFER_FULL'
-  | 'ZB_FRAME_UNPLACEABLE'
-  | 'ZB_FRAME_TOO_LARGE'
-  | 'ZB_INVALID_FRAME_SIZE'
-  | 'ZB_METADATA_ALREADY_WRITTEN'
-  | 'ZB_METADATA_TOO_LARGE'
-  | 'ZB_SEQUENCE_ERROR'
-  | 'ZB_CORRUPT_FRAME'
-  | 'ZB_CORRUPT_METADATA'
-  | 'ZB_CLOSED'
-  | 'ZB_INVALID_STATE'
-  | 'ZB_NO_SPACE'
-  | 'ZB_PERMISSION_DENIED'
-  | 'ZB_RESOURCE_LIMIT'
-  | 'ZB_OS_ERROR';
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+type ClassName = (typeof ERROR_TABLE)[ErrorCode];
+
+/** The codes the class named `N` carries. */
+type CodesOf<N extends ClassName> = { [C in ErrorCode]: (typeof ERROR_TABLE)[C] extends N ? C : never }[ErrorCode];
 
 /** Options accepted by every error constructor. */
 export interface ZeroBufferErrorOptions {
@@ -60,9 +78,9 @@ export class ZeroBufferError extends Error {
  * synchronous call, non-`Uint8Array` data or empty metadata (`ZB_INVALID_ARGUMENT`).
  */
 export class InvalidArgumentError extends ZeroBufferError {
-  declare readonly code: 'ZB_INVALID_NAME' | 'ZB_INVALID_CONFIG' | 'ZB_INVALID_ARGUMENT';
+  declare readonly code: CodesOf<'InvalidArgumentError'>;
   constructor(
-    code: 'ZB_INVALID_NAME' | 'ZB_INVALID_CONFIG' | 'ZB_INVALID_ARGUMENT',
+    code: CodesOf<'InvalidArgumentError'>,
     message: string,
     options?: ZeroBufferErrorOptions,
   ) {
@@ -113,8 +131,8 @@ export class IncompatibleVersionError extends ZeroBufferError {
  * closed while writing/acquiring (`ZB_READER_DEAD`, §8.2.3).
  */
 export class ReaderDeadError extends ZeroBufferError {
-  declare readonly code: 'ZB_NO_READER' | 'ZB_READER_DEAD';
-  constructor(code: 'ZB_NO_READER' | 'ZB_READER_DEAD', message: string, options?: ZeroBufferErrorOptions) {
+  declare readonly code: CodesOf<'ReaderDeadError'>;
+  constructor(code: CodesOf<'ReaderDeadError'>, message: string, options?: ZeroBufferErrorOptions) {
     super(code, message, options);
   }
 }
@@ -143,8 +161,8 @@ export class WriterDeadError extends ZeroBufferError {
  * at the current write position (`ZB_FRAME_UNPLACEABLE`, §5.10; thrown without waiting).
  */
 export class BufferFullError extends ZeroBufferError {
-  declare readonly code: 'ZB_BUFFER_FULL' | 'ZB_FRAME_UNPLACEABLE';
-  constructor(code: 'ZB_BUFFER_FULL' | 'ZB_FRAME_UNPLACEABLE', message: string, options?: ZeroBufferErrorOptions) {
+  declare readonly code: CodesOf<'BufferFullError'>;
+  constructor(code: CodesOf<'BufferFullError'>, message: string, options?: ZeroBufferErrorOptions) {
     super(code, message, options);
   }
 }
@@ -234,7 +252,7 @@ export class InvalidStateError extends ZeroBufferError {
 }
 
 /** Codes of {@link ResourceError}. */
-export type ResourceErrorCode = 'ZB_NO_SPACE' | 'ZB_PERMISSION_DENIED' | 'ZB_RESOURCE_LIMIT' | 'ZB_OS_ERROR';
+export type ResourceErrorCode = CodesOf<'ResourceError'>;
 
 /**
  * An operating-system failure: no space in `/dev/shm` (`ZB_NO_SPACE`), permission denied
@@ -261,39 +279,47 @@ export class ResourceError extends ZeroBufferError {
   }
 }
 
+type ErrorClass = abstract new (...args: never[]) => ZeroBufferError;
+
+/** The classes {@link ERROR_TABLE} names (checked: exactly those). */
+const CLASS_BY_NAME = {
+  InvalidArgumentError,
+  ReaderAlreadyConnectedError,
+  BufferNotFoundError,
+  InvalidOiebError,
+  IncompatibleVersionError,
+  ReaderDeadError,
+  WriterAlreadyConnectedError,
+  WriterDeadError,
+  BufferFullError,
+  FrameTooLargeError,
+  InvalidFrameSizeError,
+  MetadataAlreadyWrittenError,
+  MetadataTooLargeError,
+  SequenceError,
+  CorruptFrameError,
+  CorruptMetadataError,
+  ClosedError,
+  InvalidStateError,
+  ResourceError,
+} satisfies Record<ClassName, ErrorClass>;
+
+const TABLE_ENTRIES = Object.entries(ERROR_TABLE) as Array<[ErrorCode, ClassName]>;
+
 /** Maps every code to the class that carries it. */
-export const ERROR_CLASS_BY_CODE: Readonly<Record<ErrorCode, abstract new (...args: never[]) => ZeroBufferError>> = {
-  ZB_INVALID_NAME: InvalidArgumentError,
-  ZB_INVALID_CONFIG: InvalidArgumentError,
-  ZB_INVALID_ARGUMENT: InvalidArgumentError,
-  ZB_READER_EXISTS: ReaderAlreadyConnectedError,
-  ZB_BUFFER_NOT_FOUND: BufferNotFoundError,
-  ZB_INVALID_OIEB: InvalidOiebError,
-  ZB_INCOMPATIBLE_VERSION: IncompatibleVersionError,
-  ZB_NO_READER: ReaderDeadError,
-  ZB_READER_DEAD: ReaderDeadError,
-  ZB_WRITER_EXISTS: WriterAlreadyConnectedError,
-  ZB_WRITER_DEAD: WriterDeadError,
-  ZB_BUFFER_FULL: BufferFullError,
-  ZB_FRAME_UNPLACEABLE: BufferFullError,
-  ZB_FRAME_TOO_LARGE: FrameTooLargeError,
-  ZB_INVALID_FRAME_SIZE: InvalidFrameSizeError,
-  ZB_METADATA_ALREADY_WRITTEN: MetadataAlreadyWrittenError,
-  ZB_METADATA_TOO_LARGE: MetadataTooLargeError,
-  ZB_SEQUENCE_ERROR: SequenceError,
-  ZB_CORRUPT_FRAME: CorruptFrameError,
-  ZB_CORRUPT_METADATA: CorruptMetadataError,
-  ZB_CLOSED: ClosedError,
-  ZB_INVALID_STATE: InvalidStateError,
-  ZB_NO_SPACE: ResourceError,
-  ZB_PERMISSION_DENIED: ResourceError,
-  ZB_RESOURCE_LIMIT: ResourceError,
-  ZB_OS_ERROR: ResourceError,
-};
+export const ERROR_CLASS_BY_CODE: Readonly<Record<ErrorCode, ErrorClass>> = (() => {
+  const byCode = {} as Record<ErrorCode, ErrorClass>;
+  for (const [code, name] of TABLE_ENTRIES) byCode[code] = CLASS_BY_NAME[name];
+  return byCode;
+})();
+
+/** How many codes each class carries. */
+const CODE_COUNT = new Map<ClassName, number>();
+for (const [, name] of TABLE_ENTRIES) CODE_COUNT.set(name, (CODE_COUNT.get(name) ?? 0) + 1);
 
 /** True when `code` is one of the codes of protocol.md §9. */
 export function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CLASS_BY_CODE, code);
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_TABLE, code);
 }
 
 function toBigInt(v: unknown): bigint {
@@ -313,53 +339,13 @@ export function createError(
   fields: Record<string, unknown> = {},
   options?: ZeroBufferErrorOptions,
 ): ZeroBufferError {
-  switch (code) {
-    case 'ZB_INVALID_NAME':
-    case 'ZB_INVALID_CONFIG':
-    case 'ZB_INVALID_ARGUMENT':
-      return new InvalidArgumentError(code, message, options);
-    case 'ZB_READER_EXISTS':
-      return new ReaderAlreadyConnectedError(message, options);
-    case 'ZB_BUFFER_NOT_FOUND':
-      return new BufferNotFoundError(message, options);
-    case 'ZB_INVALID_OIEB':
-      return new InvalidOiebError(message, options);
-    case 'ZB_INCOMPATIBLE_VERSION':
-      return new IncompatibleVersionError(message, options);
-    case 'ZB_NO_READER':
-    case 'ZB_READER_DEAD':
-      return new ReaderDeadError(code, message, options);
-    case 'ZB_WRITER_EXISTS':
-      return new WriterAlreadyConnectedError(message, options);
-    case 'ZB_WRITER_DEAD':
-      return new WriterDeadError(message, options);
-    case 'ZB_BUFFER_FULL':
-    case 'ZB_FRAME_UNPLACEABLE':
-      return new BufferFullError(code, message, options);
-    case 'ZB_FRAME_TOO_LARGE':
-      return new FrameTooLargeError(message, options);
-    case 'ZB_INVALID_FRAME_SIZE':
-      return new InvalidFrameSizeError(message, options);
-    case 'ZB_METADATA_ALREADY_WRITTEN':
-      return new MetadataAlreadyWrittenError(message, options);
-    case 'ZB_METADATA_TOO_LARGE':
-      return new MetadataTooLargeError(message, options);
-    case 'ZB_SEQUENCE_ERROR':
+  const name = ERROR_TABLE[code];
+  switch (name) {
+    case 'SequenceError':
       return new SequenceError(toBigInt(fields.expected), toBigInt(fields.got), message, options);
-    case 'ZB_CORRUPT_FRAME':
-      return new CorruptFrameError(message, options);
-    case 'ZB_CORRUPT_METADATA':
-      return new CorruptMetadataError(message, options);
-    case 'ZB_CLOSED':
-      return new ClosedError(message, options);
-    case 'ZB_INVALID_STATE':
-      return new InvalidStateError(message, options);
-    case 'ZB_NO_SPACE':
-    case 'ZB_PERMISSION_DENIED':
-    case 'ZB_RESOURCE_LIMIT':
-    case 'ZB_OS_ERROR':
+    case 'ResourceError':
       return new ResourceError(
-        code,
+        code as ResourceErrorCode,
         message,
         {
           errno: typeof fields.errno === 'string' ? fields.errno : String(fields.errno ?? 'UNKNOWN'),
@@ -369,6 +355,17 @@ export function createError(
         options,
       );
   }
+  // Every other class takes (message, options) when it carries one code, (code, message, options)
+  // when it carries several.
+  const cls: unknown = CLASS_BY_NAME[name];
+  if (CODE_COUNT.get(name) === 1) {
+    return new (cls as new (message: string, options?: ZeroBufferErrorOptions) => ZeroBufferError)(message, options);
+  }
+  return new (cls as new (code: ErrorCode, message: string, options?: ZeroBufferErrorOptions) => ZeroBufferError)(
+    code,
+    message,
+    options,
+  );
 }
 
 /**
