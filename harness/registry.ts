@@ -1,7 +1,8 @@
 // The step registry: every step phrase is defined exactly once (pattern, where it runs, bounds and
 // the implementation). The host registers every phrase with cucumber (so undefined / ambiguous /
-// usage reporting works) and routes; a servo matches the same step text with the same Cucumber
-// Expressions and parameter types and executes its part.
+// usage reporting works) and routes; a servo looks the definition up by the id the host sends
+// (rpc/step-call.ts), or matches the text with the same Cucumber Expressions and parameter types
+// when a host sends the text only.
 import {
   CucumberExpression,
   ParameterType,
@@ -46,10 +47,18 @@ export interface StepSpec {
   /** The step carries a DataTable (delivered as row objects keyed by header). */
   table?: boolean;
   /**
-   * The step's own time bound in ms (steps.md §3.5). The host aborts a servo step after
-   * bound + 10 s; cucumber's timeout for the step is bound + 15 s (at least the 60 s default).
+   * The step's own time bound in ms (steps.md §3.5). The host aborts the step after bound + 10 s;
+   * cucumber's timeout for the step is bound + 15 s (at least the 60 s default).
    */
   boundMs?: number;
+  /**
+   * A bound computed at run time from the step's arguments (same list as the implementation gets,
+   * table rows last) — for steps scaled by ZEROBUFFER_TEST_SCALE (steps.md §3.6). Cucumber's own
+   * timeout is then disabled for the step and the host aborts it after bound(args) + 10 s.
+   * Exclusive with `boundMs`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  bound?: (...args: any[]) => number;
   servo?: ServoImpl;
   host?: HostImpl;
 }
@@ -63,12 +72,39 @@ export interface StepDefinition extends StepSpec {
 
 export const DEFAULT_BOUND_MS = 45_000;
 
-export function hostAbortMs(def: StepSpec): number {
-  return (def.boundMs ?? DEFAULT_BOUND_MS) + 10_000;
+/** How long the host lets the step run (host part or servo call) before failing it: bound + 10 s. */
+export function stepLimitMs(def: StepSpec, args: readonly unknown[]): number {
+  if (def.bound === undefined) return (def.boundMs ?? DEFAULT_BOUND_MS) + 10_000;
+  const ms = def.bound(...args);
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`step ${def.id}: its bound for these arguments is not a duration in ms: ${ms}`);
+  return ms + 10_000;
 }
 
+/** Cucumber's timeout for the step; -1 (disabled) when the host enforces a run-time bound. */
 export function cucumberTimeoutMs(def: StepSpec): number {
+  if (def.bound !== undefined) return -1;
   return Math.max(60_000, (def.boundMs ?? DEFAULT_BOUND_MS) + 15_000);
+}
+
+/** The step's time limit as documented in the catalogue. */
+export function describeTimeout(def: StepSpec): string {
+  return def.bound !== undefined ? 'own bound + 10 s' : `${cucumberTimeoutMs(def) / 1000} s`;
+}
+
+/**
+ * Thrown by a step implementation (host or servo part) that cannot run here, e.g. a test that
+ * needs root: cucumber then reports the step — and so the scenario — as skipped with the reason
+ * attached, never as passed. A servo reports it as StepResult.Context.Skipped.
+ */
+export class StepSkipped extends Error {
+  constructor(readonly reason: string) {
+    super(`skipped: ${reason}`);
+    this.name = 'StepSkipped';
+  }
+}
+
+export function skipStep(reason: string): never {
+  throw new StepSkipped(reason);
 }
 
 export interface ParameterTypeSpec {
@@ -142,6 +178,7 @@ class StepRegistry {
       throw new Error(`${spec.id}: a '${spec.runsIn}' step needs a host part`);
     }
     if (spec.runsIn === 'host-all' && spec.servo === undefined) throw new Error(`${spec.id}: a fan-out step needs a servo part`);
+    if (spec.bound !== undefined && spec.boundMs !== undefined) throw new Error(`${spec.id}: give either a static boundMs or a run-time bound, not both`);
     this.defs.push({ ...spec, location, parameterCount: -1 });
     this.compiled = undefined;
   }
@@ -202,8 +239,9 @@ class StepRegistry {
     return this.instructions.get(name);
   }
 
+  /** The definition with this id (compiled, so its parameterCount is known). */
   byId(id: string): StepDefinition | undefined {
-    return this.defs.find((d) => d.id === id);
+    return this.all().find((d) => d.id === id);
   }
 }
 

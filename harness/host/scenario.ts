@@ -1,6 +1,6 @@
-// Scenario bookkeeping on the host: run id, naming, the servos of this scenario execution
-// (started, replaced, killed), the scenario buffer, and teardown (quiesce → shutdown → SIGKILL
-// fallback → hygiene).
+// Scenario bookkeeping on the host: run id, naming, the steps, the servos of this scenario
+// execution (started, replaced, killed), the scenario buffer, the host's own state and library
+// objects, and teardown (quiesce → host resources → shutdown → SIGKILL fallback → hygiene).
 import * as path from 'node:path';
 import { BufferNamingService, makeRunId } from '../model/naming';
 import type { Logger } from '../logging';
@@ -9,15 +9,11 @@ import { T_SHUTDOWN } from '../model/timing';
 import { describeError } from '../assert';
 import { ServoProcess, describeExit } from './servo-process';
 import { removeRunObjects } from './hygiene';
-
-/** `the '<role>' process` anywhere in a step text. */
-const ROLE_PHRASE = /the '([^']*)' process/g;
-
-export function rolesNamedIn(stepTexts: readonly string[]): string[] {
-  const roles: string[] = [];
-  for (const t of stepTexts) for (const m of t.matchAll(ROLE_PHRASE)) if (!roles.includes(m[1]!)) roles.push(m[1]!);
-  return roles;
-}
+import type { ServoSpawnExtras } from './spawn';
+import type { ScenarioSteps } from './steps';
+import { ScenarioState } from './state';
+import { HostResources } from './resources';
+import { replacesRole, rolesNamedIn } from '../routing/rules';
 
 export interface TeardownReport {
   unobserved: string[];
@@ -40,17 +36,21 @@ export class ScenarioRun {
   /** Base name of the most recently mentioned buffer/channel (steps.md §3.4 item 6). */
   scenarioBuffer: string | undefined;
   startMs = 0;
-  /** Roles named in a `the '<role>' process` phrase anywhere in the scenario (started up front). */
+  /** Roles named by a `the '<role>' process` step of the scenario (started up front). */
   readonly namedRoles: readonly string[];
+  /** Values host steps leave for later host steps (cleared at teardown). */
+  readonly state = new ScenarioState();
+  /** Library objects the host created itself (disposed at teardown, newest first). */
+  readonly resources = new HostResources();
 
   constructor(
     readonly ordinal: number,
     readonly name: string,
     readonly featureId: string,
-    readonly stepTexts: readonly string[],
+    readonly steps: ScenarioSteps,
     hostLogger: Logger,
   ) {
-    this.namedRoles = rolesNamedIn(stepTexts);
+    this.namedRoles = rolesNamedIn(steps.texts());
     this.runId = makeRunId(process.pid, process.env.CUCUMBER_WORKER_ID ?? '0', ordinal);
     this.naming = new BufferNamingService(this.runId);
     this.logDir = path.join(logsRoot(), this.runId);
@@ -68,8 +68,8 @@ export class ScenarioRun {
   }
 
   /** Spawn a servo for `role` and append it to the role's list. */
-  async spawn(role: string): Promise<ServoProcess> {
-    const sp = await this.spawnDetached(role);
+  async spawn(role: string, extras?: ServoSpawnExtras): Promise<ServoProcess> {
+    const sp = await this.spawnDetached(role, extras);
     const list = this.roles.get(role) ?? [];
     this.roles.set(role, list);
     list.push(sp);
@@ -77,7 +77,7 @@ export class ScenarioRun {
   }
 
   /** Spawn a servo of `role` that is not (yet) in the role's list. */
-  private async spawnDetached(role: string): Promise<ServoProcess> {
+  private async spawnDetached(role: string, extras?: ServoSpawnExtras): Promise<ServoProcess> {
     this.spawnCount.set(role, (this.spawnCount.get(role) ?? 0) + 1);
     const sp = await ServoProcess.start({
       role,
@@ -87,6 +87,7 @@ export class ScenarioRun {
       featureId: this.featureId,
       logDir: this.logDir,
       logger: this.logger,
+      extras,
     });
     this.servos.push(sp);
     return sp;
@@ -97,7 +98,7 @@ export class ScenarioRun {
 
   /** Does a later step of this scenario say `a new '<role>' process …`? */
   replacesLater(role: string): boolean {
-    return this.stepTexts.some((t) => t.startsWith(`a new '${role}' process`));
+    return this.steps.after().some((s) => replacesRole(s.text, role));
   }
 
   /**
@@ -144,8 +145,9 @@ export class ScenarioRun {
 
   /**
    * Teardown (always): quiesce every live servo (stop background work, collect unobserved
-   * failures), shut them down gracefully (≤ 5 s, then SIGKILL), then unlink every OS object whose
-   * name contains the run id. Hygiene never changes the result.
+   * failures), dispose the host's own library objects, shut the servos down gracefully (≤ 5 s,
+   * then SIGKILL), then unlink every OS object whose name contains the run id. Hygiene never
+   * changes the result.
    */
   async teardown(): Promise<TeardownReport> {
     const t0 = performance.now();
@@ -163,6 +165,8 @@ export class ScenarioRun {
         }
       }),
     );
+    problems.push(...(await this.resources.disposeAll()));
+    this.state.clear();
     await Promise.all(
       live.map(async (s) => {
         try {
@@ -175,7 +179,7 @@ export class ScenarioRun {
       }),
     );
     for (const s of this.servos) {
-      if (s.exit !== null && !s.killedOnPurpose) problems.push(`${s.label} died unexpectedly (${describeExit(s.exit)})`);
+      if (s.exit !== null && s.endReason === null) problems.push(`${s.label} died unexpectedly (${describeExit(s.exit)})`);
     }
     const removed = removeRunObjects(this.runId);
     if (removed.length > 0) this.logger.info({ removed }, 'hygiene: removed leftovers of this run id');

@@ -1,20 +1,27 @@
 // Host-side handle of one servo process: spawn (compiled JS), handshake, bounded requests that
-// also fail on unexpected death, graceful shutdown with SIGKILL fallback, real SIGKILL + reap.
+// also fail on unexpected death, graceful shutdown with SIGKILL fallback, real SIGKILL + reap,
+// and the bookkeeping of deaths the host expects (a kill, a replacement, a deliberate crash).
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../logging';
-import { formatRecord, verboseEnabled } from '../logging';
 import { createStreamConnection, type MessageConnection } from '../rpc/connection';
 import type { CleanupResult, ExecuteStepParams, InitializeParams, ServoStatus, StepResult } from '../rpc/protocol';
-import { servoEntry } from '../paths';
 import { T_HANDSHAKE, T_REAP, T_SHUTDOWN, sleep, within } from '../model/timing';
 import { processState } from '../diagnostics/pids';
 import { supervisor } from './supervisor';
+import { servoCommand, type ServoSpawnExtras } from './spawn';
+import { ServoStderr, tailFile } from './servo-output';
+import { fail } from '../assert';
 
 export interface ExitInfo {
   code: number | null;
   signal: NodeJS.Signals | null;
+}
+
+/** An exit observed by the host: also whether the process was reaped (no zombie left). */
+export interface Death extends ExitInfo {
+  reaped: boolean;
 }
 
 export interface SpawnOptions {
@@ -26,12 +33,11 @@ export interface SpawnOptions {
   featureId: string;
   logDir: string;
   logger: Logger;
+  extras?: ServoSpawnExtras;
 }
 
 export class ServoDiedError extends Error {}
 export class ServoTimeoutError extends Error {}
-
-const STDERR_TAIL_LINES = 60;
 
 export class ServoProcess {
   readonly role: string;
@@ -45,13 +51,15 @@ export class ServoProcess {
   readyAt = 0;
   exit: ExitInfo | null = null;
   readonly exited: Promise<ExitInfo>;
-  /** Set when the host killed it on purpose (kill/crash step, replacement, teardown). */
-  killedOnPurpose = false;
+  /**
+   * Why the host expects this process to end (a kill, a replacement, teardown, a deliberate crash
+   * declared by a step); null while any exit would be an unexpected death. The first reason stays.
+   */
+  endReason: string | null = null;
   /** Set when a step timed out: teardown SIGKILLs instead of a graceful shutdown. */
   wedged = false;
   private readonly conn: MessageConnection;
-  private readonly stderrTail: string[] = [];
-  private readonly stderrStream: fs.WriteStream;
+  private readonly stderr: ServoStderr;
   private readonly logger: Logger;
 
   private constructor(o: SpawnOptions, child: ChildProcess) {
@@ -72,25 +80,7 @@ export class ServoProcess {
         resolve(this.exit);
       });
     });
-    this.stderrStream = fs.createWriteStream(this.stderrFile, { flags: 'a' });
-    const verbose = verboseEnabled();
-    let partial = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
-      this.stderrStream.write(chunk);
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === '') continue;
-        // JSON log copies (verbose mode) are not "stderr output" for the tail
-        const isLog = line.startsWith('{"level"');
-        if (!isLog) {
-          this.stderrTail.push(line);
-          if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
-        }
-        if (verbose) process.stderr.write(`${formatRecord(line, `[${this.role}:${this.pid}]`)}\n`);
-      }
-    });
+    this.stderr = new ServoStderr(child.stderr!, this.stderrFile, `[${this.role}:${this.pid}]`);
     child.stdin!.on('error', () => undefined); // EPIPE after death is reported through `exited`
     this.conn = createStreamConnection(child.stdout!, child.stdin!);
     this.conn.onError(() => undefined);
@@ -101,16 +91,19 @@ export class ServoProcess {
   /** Spawn from compiled JavaScript and complete the readiness handshake (limit 10 s). */
   static async start(o: SpawnOptions): Promise<ServoProcess> {
     fs.mkdirSync(o.logDir, { recursive: true });
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ZEROBUFFER_RUN_ID: o.runId,
-      ZEROBUFFER_ROLE: o.role,
-      ZEROBUFFER_SCENARIO: o.scenario,
-      ZEROBUFFER_LOG_DIR: o.logDir,
-      ZEROBUFFER_HOST_PID: String(process.pid),
-    };
-    delete env.NODE_OPTIONS; // never inherit a TypeScript loader: servos run compiled JS
-    const child = spawn(process.execPath, [servoEntry()], { stdio: ['pipe', 'pipe', 'pipe'], env, cwd: process.cwd() });
+    // a servo running as another user writes its log file into the (host-owned) log directory
+    if (o.extras?.uid !== undefined || o.extras?.gid !== undefined) fs.chmodSync(o.logDir, 0o1777);
+    const cmd = servoCommand(
+      {
+        ZEROBUFFER_RUN_ID: o.runId,
+        ZEROBUFFER_ROLE: o.role,
+        ZEROBUFFER_SCENARIO: o.scenario,
+        ZEROBUFFER_LOG_DIR: o.logDir,
+        ZEROBUFFER_HOST_PID: String(process.pid),
+      },
+      o.extras,
+    );
+    const child = spawn(cmd.command, cmd.args, cmd.options);
     const sp = new ServoProcess(o, child);
     const init: InitializeParams = {
       Role: o.role,
@@ -151,7 +144,8 @@ export class ServoProcess {
       timer = setTimeout(() => rej(new ServoTimeoutError(`${what}: servo ${this.label} did not answer within ${timeoutMs} ms\n${this.diagnostics()}`)), timeoutMs);
     });
     const died = this.exited.then((x) => {
-      throw new ServoDiedError(`${what}: servo ${this.label} died unexpectedly (${describeExit(x)})\n${this.diagnostics()}`);
+      const how = this.endReason === null ? 'died unexpectedly' : `ended as expected (${this.endReason})`;
+      throw new ServoDiedError(`${what}: servo ${this.label} ${how} (${describeExit(x)})\n${this.diagnostics()}`);
     });
     try {
       return await Promise.race([this.conn.sendRequest(method, params) as Promise<T>, timeout, died]);
@@ -173,10 +167,28 @@ export class ServoProcess {
     }
   }
 
+  /** Sends an internal instruction (harness protocol `zb/instruct`) and fails on its failure. */
+  async instruct(op: string, args: Record<string, unknown>, timeoutMs: number, why = ''): Promise<Record<string, unknown>> {
+    const r = await this.request<{ Success: boolean; Error: string | null; Result: Record<string, unknown> }>(
+      'zb/instruct',
+      { Op: op, Args: args },
+      timeoutMs,
+      `instruction ${op} ${why}`.trim(),
+    );
+    if (!r.Success) fail(`[${this.label}] instruction ${op} failed: ${r.Error ?? 'no message'}`);
+    return r.Result;
+  }
+
+  /** From now on an exit of this process is expected (see endReason). */
+  expectEnd(reason: string): void {
+    this.endReason ??= reason;
+  }
+
   /** The tail of this servo's log file (and stderr tail). */
   diagnostics(lines = 40): string {
     const parts = [`--- log tail of ${this.label}: ${this.logFile}`, tailFile(this.logFile, lines)];
-    if (this.stderrTail.length > 0) parts.push(`--- stderr tail of ${this.label}`, this.stderrTail.slice(-20).join('\n'));
+    const stderr = this.stderr.tail(20);
+    if (stderr.length > 0) parts.push(`--- stderr tail of ${this.label}`, stderr.join('\n'));
     return parts.join('\n');
   }
 
@@ -191,7 +203,7 @@ export class ServoProcess {
    */
   async stop(graceMs = T_SHUTDOWN): Promise<'exited' | 'killed' | 'killed-wedged' | 'already-dead'> {
     if (this.exit !== null) return 'already-dead';
-    this.killedOnPurpose = true;
+    this.expectEnd('shut down by the host');
     if (this.wedged) {
       // a step already timed out in this servo (and failed the scenario): no graceful attempt
       await this.kill();
@@ -220,7 +232,7 @@ export class ServoProcess {
   /** `a new '<role>' process`: close stdin, grace, then SIGKILL. */
   async replace(graceMs: number): Promise<void> {
     if (this.exit !== null) return;
-    this.killedOnPurpose = true;
+    this.expectEnd('replaced by a new process');
     try {
       this.child.stdin?.end();
     } catch {
@@ -235,8 +247,8 @@ export class ServoProcess {
    * Real SIGKILL (steps.md §1.3): no cleanup runs in the victim. Waits (≤ 5 s) until it exited and
    * was reaped; returns the exit info (the caller asserts the signal).
    */
-  async kill(limitMs = T_REAP): Promise<ExitInfo & { reaped: boolean }> {
-    this.killedOnPurpose = true;
+  async kill(limitMs = T_REAP): Promise<Death> {
+    this.expectEnd('killed by the host');
     if (this.exit === null) {
       try {
         process.kill(this.pid, 'SIGKILL');
@@ -244,9 +256,17 @@ export class ServoProcess {
         if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
       }
     }
+    return this.awaitExit(limitMs, 'SIGKILL of');
+  }
+
+  /**
+   * Waits (≤ limitMs) until the process exited and was reaped — PID-liveness checks of other
+   * processes then see it as dead, not as a zombie. Throws when it did not exit in time.
+   */
+  async awaitExit(limitMs = T_REAP, what = 'exit of'): Promise<Death> {
     const deadline = performance.now() + limitMs;
     const x = await within(this.exited, limitMs, null);
-    if (x === null) throw new Error(`SIGKILL of servo ${this.label}: no exit within ${limitMs} ms`);
+    if (x === null) throw new Error(`${what} servo ${this.label}: no exit within ${limitMs} ms`);
     // libuv reaps (waitpid) before emitting 'exit'; verify no zombie is left.
     let state = processState(this.pid);
     while (state !== 'gone' && performance.now() < deadline) {
@@ -259,31 +279,10 @@ export class ServoProcess {
 
   private finish(): void {
     this.conn.dispose();
-    this.stderrStream.end();
+    this.stderr.end();
   }
 }
 
 export function describeExit(x: ExitInfo): string {
   return x.signal !== null ? `killed by signal ${x.signal}` : `exit code ${x.code}`;
-}
-
-export function tailFile(file: string, lines: number): string {
-  try {
-    const st = fs.statSync(file);
-    const len = Math.min(st.size, 64 * 1024);
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(len);
-      fs.readSync(fd, buf, 0, len, st.size - len);
-      const all = buf.toString('utf8').split('\n').filter((l) => l !== '');
-      return all
-        .slice(-lines)
-        .map((l) => formatRecord(l, ''))
-        .join('\n');
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch (e) {
-    return `(log file unavailable: ${(e as Error).message})`;
-  }
 }

@@ -18,7 +18,8 @@ import { LogCapture, createServoLogger, verboseEnabled, type Logger } from '../l
 import { runIdFromEnv } from '../model/naming';
 import { logsRoot } from '../paths';
 import { describeError } from '../assert';
-import { registry, type TableRows } from '../registry';
+import { registry, StepSkipped, type TableRows } from '../registry';
+import { resolveStepCall } from '../rpc/step-call';
 import { ServoContext } from './context';
 
 const started = performance.now();
@@ -92,7 +93,8 @@ async function executeStep(p: Record<string, unknown>): Promise<StepResult> {
   const t0 = performance.now();
   logger.info({ step: text, broadcast: isBroadcast }, 'step start');
   try {
-    const m = registry.matchOne(text);
+    // parse once: the definition and typed arguments the host matched, or a match of the text
+    const m = resolveStepCall(text, p.parameters, role);
     if (m.def.servo === undefined) throw new Error(`step ${m.def.id} has no servo part (runs in ${m.def.runsIn}): ${text}`);
     const table = rowsOf(toTable(p.table));
     if (m.def.table === true && (table === undefined || table.length === 0)) throw new Error(`step ${m.def.id} needs a non-empty DataTable`);
@@ -101,6 +103,10 @@ async function executeStep(p: Record<string, unknown>): Promise<StepResult> {
     logger.info({ step: text, ms: Math.round(performance.now() - t0) }, 'step passed');
     return { Success: true, Error: null, Context: report, Logs: capture.stop() };
   } catch (e) {
+    if (e instanceof StepSkipped) {
+      logger.info({ step: text, reason: e.reason }, 'step skipped');
+      return { Success: true, Error: null, Context: { Skipped: e.reason }, Logs: capture.stop() };
+    }
     const msg = e instanceof Error ? e.message : String(e);
     const named = e instanceof Error && e.name !== 'StepFailure' && e.name !== 'Error' ? `${describeError(e)}` : msg;
     logger.error({ step: text, err: named, stack: (e as Error)?.stack }, 'step failed');

@@ -2,7 +2,7 @@
 // `--check` fails when the file on disk is out of date (for CI).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { registry, cucumberTimeoutMs, type StepDefinition } from '../registry';
+import { registry, describeTimeout, type StepDefinition } from '../registry';
 import { repoRoot } from '../paths';
 import '../../steps/index';
 
@@ -69,7 +69,7 @@ function render(): string {
     out.push('|---|---|---|---|---|');
     for (const d of list) {
       out.push(
-        `| ${d.id} | \`${esc(d.pattern)}\`${d.table === true ? ' + table' : ''} | ${shortRunsIn(d)} | ${cucumberTimeoutMs(d) / 1000} s | ${esc(d.summary)} |`,
+        `| ${d.id} | \`${esc(d.pattern)}\`${d.table === true ? ' + table' : ''} | ${shortRunsIn(d)} | ${describeTimeout(d)} | ${esc(d.summary)} |`,
       );
     }
     out.push('');

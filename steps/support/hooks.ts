@@ -1,5 +1,5 @@
 // Host hooks: environment check, fresh build, stale clean-up (BeforeAll); servo start-up per
-// scenario (Before); step text capture (BeforeStep); teardown, hygiene and log attachments
+// scenario (Before); the step being executed (BeforeStep); teardown, hygiene and log attachments
 // (After); final kill-all and timing summary (AfterAll).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,8 +8,10 @@ import { checkEnvironment } from '../../harness/host/environment';
 import { ensureFreshBuild } from '../../harness/host/build';
 import { removeDeadHostLeftovers } from '../../harness/host/hygiene';
 import { ScenarioRun } from '../../harness/host/scenario';
+import { ScenarioSteps } from '../../harness/host/steps';
 import { supervisor } from '../../harness/host/supervisor';
-import { describeExit, tailFile } from '../../harness/host/servo-process';
+import { describeExit } from '../../harness/host/servo-process';
+import { tailFile } from '../../harness/host/servo-output';
 import { Router } from '../../harness/routing/router';
 import { formatRecord, getHostLogger, type Logger } from '../../harness/logging';
 import { logsRoot, reportsDir } from '../../harness/paths';
@@ -44,14 +46,14 @@ BeforeAll({ timeout: 200_000 }, function () {
   logger.info({ env, worker: process.env.CUCUMBER_WORKER_ID ?? '0' }, 'harness ready');
 });
 
-Before({ timeout: 30_000 }, async function (this: HarnessWorld, { pickle }) {
+Before({ timeout: 30_000 }, async function (this: HarnessWorld, { pickle, gherkinDocument }) {
   const tags = pickle.tags.map((t) => t.name);
   if (tags.includes('@windows') && process.platform !== 'win32') return 'skipped';
   if (tags.includes('@linux') && process.platform !== 'linux') return 'skipped';
   scenarioStart.set(this, performance.now());
   ordinal += 1;
   const featureId = path.basename(pickle.uri).replace(/\.feature$/, '');
-  const run = new ScenarioRun(ordinal, pickle.name, featureId, pickle.steps.map((s) => s.text), logger);
+  const run = new ScenarioRun(ordinal, pickle.name, featureId, ScenarioSteps.fromPickle(pickle, gherkinDocument), logger);
   this.run = run;
   this.router = new Router(run);
   run.logger.info({ uri: pickle.uri, roles: run.namedRoles }, 'scenario start');
@@ -59,11 +61,9 @@ Before({ timeout: 30_000 }, async function (this: HarnessWorld, { pickle }) {
   return undefined;
 });
 
-BeforeStep(function (this: HarnessWorld, { pickleStep }) {
-  const t = pickleStep.type;
-  const type = t === 'Context' ? 0 : t === 'Action' ? 1 : t === 'Outcome' ? 2 : this.lastStepType;
-  this.lastStepType = type;
-  this.currentStep = { text: pickleStep.text, type };
+BeforeStep(function (this: HarnessWorld, { pickle, pickleStep }) {
+  if (this.run === undefined) return;
+  this.currentStep = this.run.steps.begin(pickle.steps.findIndex((s) => s.id === pickleStep.id));
 });
 
 After({ timeout: 60_000 }, async function (this: HarnessWorld) {

@@ -1,15 +1,14 @@
-// The cucumber World of the host: the scenario run (servos, router) and the current step text.
+// The cucumber World of the host: the scenario run (servos, router) and the step being executed.
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
 import type { ScenarioRun } from '../../harness/host/scenario';
-import type { Router, RoutedStep } from '../../harness/routing/router';
+import type { ScenarioStep } from '../../harness/host/steps';
+import type { Router } from '../../harness/routing/router';
 
 export class HarnessWorld extends World {
   run: ScenarioRun | undefined;
   router: Router | undefined;
-  /** Set by the BeforeStep hook: cucumber does not pass the step text to step functions. */
-  currentStep: RoutedStep | undefined;
-  /** Keyword type of the previous step, for `And`/`But` (pickle type Unknown). */
-  lastStepType = 0;
+  /** Set by the BeforeStep hook: cucumber does not pass the step (text, keyword) to step functions. */
+  currentStep: ScenarioStep | undefined;
 
   constructor(options: IWorldOptions) {
     super(options);
