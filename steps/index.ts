@@ -12,3 +12,4 @@ import './02-lifecycle/processes';
 import './02-lifecycle/frames';
 import './02-lifecycle/replacement';
 import './04-edge-cases/buffers';
+import './04-edge-cases/race';

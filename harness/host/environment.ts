@@ -1,6 +1,7 @@
 // Environment requirements checked once per host process (steps.md §3.7).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseScale, SCALE_ENV } from '../model/scale';
 import { repoRoot } from '../paths';
 
 export const MIN_SHM_FREE = 256 * 1024 * 1024;
@@ -59,11 +60,8 @@ export function checkEnvironment(): EnvironmentReport {
     const p = path.join(root, 'build', 'Release', addon);
     if (!fs.existsSync(p)) problems.push(`native addon missing: ${p} (run \`npm ci\` or \`npm run build:native\`)`);
   }
-  const scale = process.env.ZEROBUFFER_TEST_SCALE;
-  if (scale !== undefined && scale !== '') {
-    const s = Number(scale);
-    if (!(s >= 0 && s <= 1)) problems.push(`ZEROBUFFER_TEST_SCALE must be a decimal in [0, 1], got ${JSON.stringify(scale)}`);
-  }
+  const scale = parseScale(process.env[SCALE_ENV]);
+  if (scale instanceof Error) problems.push(scale.message);
   if (problems.length > 0) throw new Error(`zerobuffer harness: environment requirements not met:\n  - ${problems.join('\n  - ')}`);
   return { glibc, shmFreeBytes: shmFree, nofile, lockDir: LOCK_DIR };
 }
