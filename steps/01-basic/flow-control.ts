@@ -2,11 +2,10 @@
 import { BufferFullError } from '../../src/index';
 import { defineStep } from '../../harness/registry';
 import { describeError, expectEqual, expectErrorClassCode, expectTrue, fail } from '../../harness/assert';
-import { checkUnchanged } from '../../harness/diagnostics/snap';
 import { SEQ_FRAME_SIZE } from '../../harness/model/config';
 import { framePattern } from '../../harness/model/patterns';
 import { T_IMMEDIATE, T_PROBE, T_WRITE } from '../../harness/model/timing';
-import { fillUntilFull, tryWrite } from '../../harness/servo/actions/write';
+import { checkWriterUnchanged, fillUntilFull, tryWrite } from '../../harness/servo/actions/write';
 import { checkPatternOk, readNext } from '../../harness/servo/actions/read';
 
 defineStep({
@@ -33,9 +32,7 @@ defineStep({
     expectErrorClassCode(`write with a ${T_PROBE} ms timeout into a full buffer`, r.ok ? undefined : r.error, BufferFullError, 'ZB_BUFFER_FULL');
     expectTrue(`the failing write waited ≥ 90 ms (elapsed ${r.elapsedMs.toFixed(1)} ms)`, r.elapsedMs >= 90);
     expectTrue(`the failing write returned within 1 s (elapsed ${r.elapsedMs.toFixed(1)} ms)`, r.elapsedMs <= 1000);
-    checkUnchanged('the failed write', r.before, r.after);
-    expectEqual("writer's next sequence unchanged by the failed write", r.seqBefore, w.nextSeq);
-    expectEqual("library nextSequence unchanged by the failed write", r.seqBefore, w.writer.nextSequence);
+    checkWriterUnchanged('the failed write', w, r.before, r.after, r.seqBefore);
   },
 });
 

@@ -5,6 +5,7 @@ import { checkFramePattern, describeMismatch, fillFramePattern } from '../../har
 import { placement } from '../../harness/model/ring-model';
 import { T_WRITE } from '../../harness/model/timing';
 import { checkF, checkPatternOk, readNext } from '../../harness/servo/actions/read';
+import { notePublished } from '../../harness/servo/state/objects';
 
 defineStep({
   id: 'B17',
@@ -61,7 +62,7 @@ defineStep({
     const seq = a.frame.commit();
     w.acquired = null;
     expectEqual('commit(): returned sequence = acquired sequence', a.sequence, seq);
-    w.nextSeq = seq + 1n;
+    notePublished(w, seq, a.size);
     const after = ctx.snapWriter(w);
     expectEqual('committed view length', 0, a.frame.data.length);
     const plan = placement(Number(before.oieb.payloadSize), Number(before.oieb.payloadWritePos), a.size);

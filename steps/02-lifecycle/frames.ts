@@ -2,11 +2,10 @@
 import { ReaderDeadError, WriterDeadError } from '../../src/index';
 import { defineStep } from '../../harness/registry';
 import { expectEqual, expectErrorClassCode, expectTrue, fail } from '../../harness/assert';
-import { checkUnchanged } from '../../harness/diagnostics/snap';
 import { SEQ_FRAME_SIZE } from '../../harness/model/config';
 import { framePattern, textPattern } from '../../harness/model/patterns';
 import { T_WRITE, now } from '../../harness/model/timing';
-import { fillUntilFull, tryWrite, write } from '../../harness/servo/actions/write';
+import { checkWriterUnchanged, fillUntilFull, tryWrite, write } from '../../harness/servo/actions/write';
 import { read, readSequenced, readNext } from '../../harness/servo/actions/read';
 import type { HeldFrame } from '../../harness/servo/state/held-frames';
 
@@ -91,8 +90,7 @@ defineStep({
     const r = await tryWrite(ctx, w, framePattern(SEQ_FRAME_SIZE, w.nextSeq), T_WRITE);
     expectErrorClassCode('write after the reader died', r.ok ? undefined : r.error, ReaderDeadError, 'ZB_READER_DEAD');
     expectTrue(`reader death reported within 1 s (elapsed ${r.elapsedMs.toFixed(0)} ms)`, r.elapsedMs <= 1000);
-    checkUnchanged('the failed write', r.before, r.after);
-    expectEqual("writer's next sequence unchanged by the failed write", r.seqBefore, w.nextSeq);
+    checkWriterUnchanged('the failed write', w, r.before, r.after, r.seqBefore);
     expectEqual('isReaderConnected() after reader death', false, w.writer.isReaderConnected());
   },
 });

@@ -4,6 +4,16 @@ import { defineStep } from '../../harness/registry';
 import { expectEqual, expectTrue, fail } from '../../harness/assert';
 import { runObjectsPresent } from '../../harness/host/hygiene';
 import { LOCK_DIR } from '../../harness/host/environment';
+import type { HostStepContext } from '../../harness/host/context';
+
+/** The host loads the library itself (steps.md §1.1) and it reports protocol version 1.x.y. */
+export function checkLibraryLoads(ctx: HostStepContext): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require('../../src/index') as typeof import('../../src/index');
+  const version = lib.diagnostics.protocolVersion();
+  expectTrue(`library protocol version is 1.x.y`, /^1\.\d+\.\d+$/.test(version), version);
+  ctx.logger.info({ version }, 'library loaded');
+}
 
 defineStep({
   id: 'B01',
@@ -45,11 +55,7 @@ defineStep({
   summary:
     'Host: the library loads and reports its protocol version. Each live servo answers a readiness probe within 2 s; PIDs pairwise distinct and ≠ host PID; reported role and run id equal the routing table.',
   host: async (ctx) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const lib = require('../../src/index') as typeof import('../../src/index');
-    const version = lib.diagnostics.protocolVersion();
-    expectTrue(`library protocol version is 1.x.y`, /^1\.\d+\.\d+$/.test(version), version);
-    ctx.logger.info({ version }, 'library loaded');
+    checkLibraryLoads(ctx);
     const replies = await ctx.broadcast(2000);
     const pids = new Set<number>();
     for (const { servo, result } of replies) {

@@ -6,7 +6,7 @@ import { checkFramePattern, describeMismatch, framePattern } from '../../model/p
 import { LOOP_CAP, LOOP_READ_SLICE, T_IDLE, T_WRITE, now, sleep, within } from '../../model/timing';
 import { isPidAlive } from '../../diagnostics/pids';
 import type { ServoContext } from '../context';
-import type { WriterEntry } from '../state/objects';
+import { notePublished, type WriterEntry } from '../state/objects';
 import type { BackgroundOp, LoopResult } from '../state/background';
 
 /**
@@ -56,7 +56,7 @@ export class BulkWriter implements BackgroundOp {
         const seq = w.nextSeq;
         const got = await w.writer.write(framePattern(this.size, seq), T_WRITE);
         if (got !== seq) throw new Error(`bulk writer: library assigned sequence ${got}, harness counter expected ${seq}`);
-        w.nextSeq = got + 1n;
+        notePublished(w, got, this.size);
         this.written++;
         if (i === 0) this.resolveFirst();
       }

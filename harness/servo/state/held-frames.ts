@@ -19,6 +19,9 @@ export interface HeldFrame {
   offset: number;
   /** Bytes of a wrap tail (marker) consumed right before this frame, 0 if none. */
   wrapTail: number;
+  /** OIEB payload_read_pos right before and right after the read. */
+  readPosBefore: number;
+  readPosAfter: number;
 }
 
 export class HeldFrames {
@@ -57,7 +60,7 @@ export class HeldFrames {
     e.queue.push(entry);
     e.expectedNext = frame.sequence + 1n;
     this.sequenceLog.push(frame.sequence);
-    const h: HeldFrame = { frame, sequence: frame.sequence, size: frame.size, reader: e, entry, offset, wrapTail };
+    const h: HeldFrame = { frame, sequence: frame.sequence, size: frame.size, reader: e, entry, offset, wrapTail, readPosBefore: rpBefore, readPosAfter: rpAfter };
     this.held.push(h);
     if (this.logger.isLevelEnabled('debug')) this.logger.debug({ seq: frame.sequence, size: frame.size, offset, wrapTail }, 'frame read');
     return h;

@@ -36,8 +36,19 @@ export interface WriterEntry {
   name: string;
   /** The harness's sequence counter: 1 after connecting, +1 per successful write/commit (steps.md §4.1). */
   nextSeq: bigint;
+  /** Frames this connection published (successful writes and commits). */
+  published: number;
+  /** Payload size of the last frame this connection published, null before the first. */
+  lastFrameSize: number | null;
   pending: PendingWrite | null;
   acquired: AcquiredFrame | null;
+}
+
+/** A frame of `size` bytes was published with sequence `seq`: advances the counter (steps.md §4.1). */
+export function notePublished(w: WriterEntry, seq: bigint, size: number): void {
+  w.nextSeq = seq + 1n;
+  w.published++;
+  w.lastFrameSize = size;
 }
 
 /** Something the process owns and must give back at teardown. */
@@ -93,7 +104,7 @@ export class LibraryObjects {
   async connectWriter(base: string): Promise<WriterEntry> {
     const name = this.naming.resolve(base);
     const writer = await Writer.connect(name);
-    const e: WriterEntry = { kind: 'writer', writer, base, name, nextSeq: 1n, pending: null, acquired: null };
+    const e: WriterEntry = { kind: 'writer', writer, base, name, nextSeq: 1n, published: 0, lastFrameSize: null, pending: null, acquired: null };
     this.own(
       `writer ${name}`,
       e,

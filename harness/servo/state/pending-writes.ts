@@ -6,7 +6,7 @@ import type { Snap } from '../../diagnostics/snap';
 import { T_SETTLE, now, within } from '../../model/timing';
 import type { Outcome } from './outcomes';
 import type { Background } from './background';
-import type { WriterEntry } from './objects';
+import { notePublished, type WriterEntry } from './objects';
 
 export interface PendingWrite {
   writer: WriterEntry;
@@ -63,7 +63,7 @@ export class PendingWrites {
       (seq) => {
         p.settled = true;
         const ok = seq === expectSeq;
-        if (ok) w.nextSeq = seq + 1n;
+        if (ok) notePublished(w, seq, data.length);
         p.outcome = {
           ok,
           value: seq,
