@@ -1,10 +1,9 @@
 // Feature 04 — a frame that fills the ring exactly (scenario 4.6): X28–X33.
-import { BufferFullError } from '../../src/index';
 import { defineStep } from '../../harness/registry';
-import { describeError, expectEqual, expectErrorClassCode, fail } from '../../harness/assert';
+import { describeError, expectEqual, fail } from '../../harness/assert';
 import { simplePattern } from '../../harness/model/patterns';
-import { T_PROBE, T_WRITE } from '../../harness/model/timing';
-import { checkWriterUnchanged, tryWrite, write } from '../../harness/servo/actions/write';
+import { T_WRITE } from '../../harness/model/timing';
+import { probeFullBuffer, tryWrite, write } from '../../harness/servo/actions/write';
 import { checkPatternOk, readNext } from '../../harness/servo/actions/read';
 
 /** "Write again" uses the size of the writer's last frame with this timeout (steps.md X33). */
@@ -42,10 +41,7 @@ defineStep({
   runsIn: 'process',
   summary: 'Inherited writer: an S(1) write with T_probe fails with BufferFullError ZB_BUFFER_FULL; UNCHANGED.',
   servo: async (ctx) => {
-    const w = ctx.objects.requireWriter();
-    const r = await tryWrite(ctx, w, simplePattern(1), T_PROBE);
-    expectErrorClassCode(`a 1-byte write with a ${T_PROBE} ms timeout into the full buffer`, r.ok ? undefined : r.error, BufferFullError, 'ZB_BUFFER_FULL');
-    checkWriterUnchanged('the failed 1-byte write', w, r.before, r.after, r.seqBefore);
+    await probeFullBuffer(ctx, ctx.objects.requireWriter(), simplePattern(1));
   },
 });
 

@@ -135,6 +135,15 @@ export function checkWriterUnchanged(what: string, w: WriterEntry, before: Snap,
   expectEqual(`UNCHANGED after ${what}: library nextSequence`, seqBefore, w.writer.nextSequence);
 }
 
+/** A write with T_probe into a full buffer: fails with BufferFullError ZB_BUFFER_FULL and is UNCHANGED. */
+export async function probeFullBuffer(ctx: ServoContext, w: WriterEntry, data: Uint8Array): Promise<TryWriteResult> {
+  const r = await tryWrite(ctx, w, data, T_PROBE);
+  const what = `a ${data.length}-byte write with a ${T_PROBE} ms timeout into a full buffer`;
+  expectErrorClassCode(what, r.ok ? undefined : r.error, BufferFullError, 'ZB_BUFFER_FULL');
+  checkWriterUnchanged(what, w, r.before, r.after, r.seqBefore);
+  return r;
+}
+
 /**
  * A write whose outcome is recorded in the `lastWrite` slot (steps.md §4.1) with its SNAP before,
  * elapsed time and the full result (details.size, details.result); the library's error is not thrown.
