@@ -24,6 +24,17 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/**
+ * Sleeps at least `ms` on the monotonic clock (setTimeout may fire a fraction of a millisecond
+ * early relative to performance.now()); returns the elapsed time.
+ */
+export async function sleepAtLeast(ms: number): Promise<number> {
+  const t0 = now();
+  await sleep(ms);
+  while (now() - t0 < ms) await sleep(1);
+  return now() - t0;
+}
+
 export function now(): number {
   return performance.now();
 }

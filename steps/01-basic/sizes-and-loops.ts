@@ -4,8 +4,9 @@ import { describeError, expectEqual, expectTrue, fail } from '../../harness/asse
 import { simplePattern } from '../../harness/model/patterns';
 import { T_WRITE, LOOP_CAP } from '../../harness/model/timing';
 import { startPendingWrite } from '../../harness/servo/actions/write';
-import { mustRead, checkS } from '../../harness/servo/actions/read';
-import { BulkWriter, requireLoop, runReaderLoop } from '../../harness/servo/actions/loops';
+import { mustRead, checkS, expectNoSequenceErrors } from '../../harness/servo/actions/read';
+import { startBulkWriter } from '../../harness/servo/actions/bulk-writer';
+import { checkAcceptedSequences, requireLoop, runCappedReaderLoop } from '../../harness/servo/actions/reader-loop';
 
 defineStep({
   id: 'B22',
@@ -55,16 +56,7 @@ defineStep({
   runsIn: 'process',
   summary: 'Start a BULK WRITER of count frames F(size, seq) in the background; returns after the first write completed (fails if it failed). The writer is closed after the last frame.',
   servo: async (ctx, _role: string, count: number, size: number) => {
-    const w = ctx.objects.requireWriter();
-    await ctx.writes.settle(w);
-    const bulk = new BulkWriter(ctx, w, count, size);
-    ctx.background.add(bulk);
-    try {
-      await bulk.first;
-    } catch (e) {
-      bulk.observed = true;
-      fail(`bulk writer: first write of F(${size}, 1) failed: ${describeError(e)}`);
-    }
+    await startBulkWriter(ctx, count, size);
     return { started: true };
   },
 });
@@ -78,11 +70,7 @@ defineStep({
   summary:
     'Run a READER LOOP in the foreground (content F), sleeping delay ms after releasing each frame, until it ends (cap 120 s). Fails only on cap or a non-ZeroBuffer exception; results are asserted by B26–B28.',
   servo: async (ctx, _role: string, delay: number) => {
-    const res = await runReaderLoop(ctx, { delayMs: delay, content: 'F' });
-    if (res.reason === 'cap') {
-      res.observed = true;
-      fail(`reader loop hit its cap of ${LOOP_CAP} ms: ${res.detail}`);
-    }
+    const res = await runCappedReaderLoop(ctx, delay);
     return { reason: res.reason, frames: res.accepted.length };
   },
 });
@@ -106,12 +94,7 @@ defineStep({
   runsIn: 'process',
   summary: "The last loop's accepted sequences are non-empty, start at first and increase by exactly 1.",
   servo: (ctx, _role: string, first: bigint) => {
-    const l = requireLoop(ctx);
-    expectTrue('the last reader loop accepted at least one frame', l.accepted.length > 0, l.reason);
-    expectEqual('first accepted sequence', first, l.accepted[0]!);
-    for (let i = 1; i < l.accepted.length; i++) {
-      if (l.accepted[i] !== l.accepted[i - 1]! + 1n) expectEqual(`accepted sequence #${i + 1} = previous + 1`, l.accepted[i - 1]! + 1n, l.accepted[i]!);
-    }
+    checkAcceptedSequences(requireLoop(ctx), first);
   },
 });
 
@@ -122,11 +105,7 @@ defineStep({
   runsIn: 'process',
   summary: 'No SequenceError was raised by any read of this process during the scenario, and the last reader loop did not end with validation-error.',
   servo: (ctx) => {
-    expectEqual(
-      'SequenceErrors raised by reads of this process',
-      '[]',
-      JSON.stringify(ctx.frames.sequenceErrors.map((e) => `expected ${e.expected}, got ${e.got}`)),
-    );
+    expectNoSequenceErrors(ctx);
     if (ctx.background.lastLoop !== null) {
       ctx.background.lastLoop.observed = true;
       expectTrue(`the last reader loop did not end with validation-error (${ctx.background.lastLoop.detail})`, ctx.background.lastLoop.reason !== 'validation-error', ctx.background.lastLoop.reason);

@@ -2,7 +2,7 @@
 import { defineStep, registry } from '../../harness/registry';
 import { StaleLockGuard } from '../../harness/diagnostics/lock-guard';
 import { describeError, expectEqual, expectTrue, fail } from '../../harness/assert';
-import { sleep } from '../../harness/model/timing';
+import { sleepAtLeast } from '../../harness/model/timing';
 
 defineStep({
   id: 'L01',
@@ -62,14 +62,7 @@ defineStep({
   host: async (ctx, seconds: number) => {
     const ms = seconds * 1000;
     if (ms > 40_000) fail(`wait for '${seconds}' seconds exceeds this step's 40 s bound`);
-    const t0 = performance.now();
-    await sleep(ms);
-    let elapsed = performance.now() - t0;
-    // setTimeout may fire a fraction of a millisecond early relative to performance.now()
-    while (elapsed < ms) {
-      await sleep(1);
-      elapsed = performance.now() - t0;
-    }
+    const elapsed = await sleepAtLeast(ms);
     expectTrue(`waited ≥ ${seconds} s on the monotonic clock (elapsed ${(elapsed / 1000).toFixed(3)} s)`, elapsed >= ms);
     ctx.logger.info({ seconds, elapsedMs: Math.round(elapsed) }, 'waited');
   },

@@ -1,6 +1,6 @@
 // Read operations every feature's steps reuse: a read that must return a frame, the sequenced
 // 1024-byte read of B11/L07, and the content checks F(size, seq) and PATTERN-OK (steps.md §3.3).
-import { describeError, expectEqual, fail } from '../../assert';
+import { describeError, expectEqual, expectErrorClassCode, fail } from '../../assert';
 import { checkFramePattern, describeMismatch, patternOk } from '../../model/patterns';
 import { SEQ_FRAME_SIZE } from '../../model/config';
 import { T_READ } from '../../model/timing';
@@ -68,4 +68,49 @@ export function releaseChecked(ctx: ServoContext, h: HeldFrame): number {
   expectEqual(`released frame ${h.sequence}: data view length`, 0, h.frame.data.length);
   expectEqual(`released frame ${h.sequence}: released flag`, true, h.frame.released);
   return returned;
+}
+
+/** No read of this process raised a SequenceError during the scenario. */
+export function expectNoSequenceErrors(ctx: ServoContext): void {
+  expectEqual(
+    'SequenceErrors raised by reads of this process',
+    '[]',
+    JSON.stringify(ctx.frames.sequenceErrors.map((e) => `expected ${e.expected}, got ${e.got}`)),
+  );
+}
+
+/** A read (through the current reader) that must fail with `cls` and `code`; returns the error. */
+export async function expectReadError<E extends Error>(
+  ctx: ServoContext,
+  timeoutMs: number,
+  what: string,
+  cls: abstract new (...args: never[]) => E,
+  code: string,
+): Promise<E> {
+  let observed: unknown;
+  try {
+    const h = await read(ctx, timeoutMs);
+    observed = h === null ? 'null (timeout)' : `frame ${h.sequence}`;
+  } catch (err) {
+    observed = err;
+  }
+  if (!(observed instanceof Error)) fail(`${what} (timeout ${timeoutMs} ms): expected ${cls.name} with code ${code}, observed ${String(observed)}`);
+  expectErrorClassCode(`${what} (timeout ${timeoutMs} ms)`, observed, cls, code);
+  return observed as E;
+}
+
+/** Reads `count` frames (T_read each): next expected sequences, size `size`, data F; releases each. */
+export async function readFramesF(ctx: ServoContext, count: number, size: number): Promise<void> {
+  for (let i = 1; i <= count; i++) {
+    const h = await readNext(ctx);
+    expectEqual(`frame ${i} of ${count}: size`, size, h.size);
+    checkF(`frame ${i} of ${count}`, h);
+    releaseChecked(ctx, h);
+  }
+}
+
+/** A read with `timeoutMs` must return null (nothing more is pending). */
+export async function expectNoFrame(ctx: ServoContext, timeoutMs: number, why: string): Promise<void> {
+  const h = await read(ctx, timeoutMs);
+  expectEqual(`a ${timeoutMs} ms read returns null (${why})`, null, h === null ? null : `frame ${h.sequence} (${h.size} bytes)`);
 }

@@ -1,5 +1,5 @@
-// Background work of a servo (steps.md §4.4) — bulk and continuous writers, reader loops, pending
-// writes — and the unobserved-failure bookkeeping of steps.md §1.1: at teardown every operation
+// Background work of a servo (steps.md §4.4) — bulk and continuous writers, reader loops
+// (foreground ones too), pending writes — and the unobserved-failure bookkeeping of steps.md §1.1: at teardown every operation
 // that ended with an error no step examined is reported and fails the scenario.
 import { describeError } from '../../assert';
 import type { Logger } from '../../logging';
@@ -13,11 +13,14 @@ export interface BackgroundOp {
   stop(): Promise<void>;
 }
 
-export type LoopEnd = 'eos' | 'writer-crash' | 'idle' | 'validation-error' | 'target' | 'stopped' | 'cap';
+/** How a READER LOOP ended (steps.md §4.4); 'exception' = a non-ZeroBuffer exception (harness failure). */
+export type LoopEnd = 'eos' | 'writer-crash' | 'idle' | 'validation-error' | 'target' | 'stopped' | 'cap' | 'exception';
 
 /** What a READER LOOP recorded. */
 export interface LoopResult {
   reason: LoopEnd;
+  /** Accepted-frame count at which the loop ends with 'target', if one was set. */
+  target: number | null;
   accepted: bigint[];
   sizes: number[];
   /** Receive time of each accepted frame, ms since the loop started. */
@@ -62,10 +65,6 @@ export class Background {
       } catch (e) {
         this.logger.warn({ err: describeError(e), op: op.describe() }, 'stopping background operation failed');
       }
-    }
-    const l = this.lastLoop;
-    if (l !== null && !l.observed && l.reason === 'validation-error') {
-      unobserved.push(`reader loop ended with validation-error (${l.detail}) and no step examined it`);
     }
     this.ops = [];
     return unobserved;
