@@ -20,3 +20,5 @@ import './04-edge-cases/sizes';
 import './04-edge-cases/exact-fit';
 import './04-edge-cases/writers';
 import './04-edge-cases/startup';
+import './03-errors/metadata';
+import './03-errors/without-metadata';
