@@ -22,3 +22,6 @@ import './04-edge-cases/writers';
 import './04-edge-cases/startup';
 import './03-errors/metadata';
 import './03-errors/without-metadata';
+import './05-corruption/reads';
+import './06-synchronization/sequence-gap';
+import './06-synchronization/burst';
