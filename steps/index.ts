@@ -25,3 +25,7 @@ import './03-errors/without-metadata';
 import './05-corruption/reads';
 import './06-synchronization/sequence-gap';
 import './06-synchronization/burst';
+import './04-edge-cases/flow-control';
+import './04-edge-cases/rapid-cycles';
+import './06-synchronization/flow-control';
+import './06-synchronization/signals';
