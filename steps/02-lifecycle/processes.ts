@@ -58,10 +58,10 @@ defineStep({
   keyword: 'When',
   pattern: "wait for '{seconds}' seconds",
   runsIn: 'host',
+  bound: (seconds: number) => seconds * 1000 + 5000,
   summary: 'Sleep that long on the monotonic clock (never scaled); elapsed must be ≥ seconds.',
   host: async (ctx, seconds: number) => {
     const ms = seconds * 1000;
-    if (ms > 40_000) fail(`wait for '${seconds}' seconds exceeds this step's 40 s bound`);
     const elapsed = await sleepAtLeast(ms);
     expectTrue(`waited ≥ ${seconds} s on the monotonic clock (elapsed ${(elapsed / 1000).toFixed(3)} s)`, elapsed >= ms);
     ctx.logger.info({ seconds, elapsedMs: Math.round(elapsed) }, 'waited');

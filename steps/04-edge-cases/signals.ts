@@ -37,6 +37,7 @@ defineStep({
   keyword: 'When',
   pattern: "the '{role}' process writes '{uint}' frames rapidly without reader consuming",
   runsIn: 'process',
+  bound: (_role: string, count: number) => count * T_WRITE + 5000,
   summary: `SNAP; write count frames F(${RAPID_FRAME_SIZE}, next) back-to-back (T_write each); none may have WAITED; payload_read_count unchanged at the end.`,
   servo: async (ctx, _role: string, count: number) => {
     const w = ctx.objects.requireWriter();
