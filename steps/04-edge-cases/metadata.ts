@@ -7,6 +7,7 @@ import { SEQ_FRAME_SIZE } from '../../harness/model/config';
 import { T_WRITE } from '../../harness/model/timing';
 import { checkCounter, checkWrittenFrame, lastRecordedWrite, recordedWrite } from '../../harness/servo/actions/write';
 import { checkF, readNext, releaseChecked } from '../../harness/servo/actions/read';
+import { attemptMetadata } from '../../harness/servo/actions/metadata';
 
 /** X12 attempts Mpat of this many bytes (steps.md X12). */
 const ATTEMPTED_METADATA_SIZE = 100;
@@ -18,10 +19,7 @@ defineStep({
   runsIn: 'process',
   summary: `SNAP; attempt setMetadata(Mpat(${ATTEMPTED_METADATA_SIZE})); record lastMetadata.`,
   servo: async (ctx) => {
-    const w = ctx.objects.requireWriter();
-    const o = await ctx.outcomes.attempt('lastMetadata', ctx.snapWriter(w), () => w.writer.setMetadata(metadataPattern(ATTEMPTED_METADATA_SIZE)), {
-      size: ATTEMPTED_METADATA_SIZE,
-    });
+    const o = await attemptMetadata(ctx, metadataPattern(ATTEMPTED_METADATA_SIZE), 'Mpat');
     return { ok: o.ok };
   },
 });
