@@ -12,6 +12,7 @@
 
 #include "core/layout.hpp"
 #include "core/names.hpp"
+#include "posix/flock_probe.hpp"
 #include "posix/lockfile.hpp"
 #include "posix/pid.hpp"
 #include "posix/semaphore.hpp"
@@ -65,7 +66,7 @@ void cleanupObjects(const std::string& n, bool holdingLock, std::vector<std::str
 // §13 steps 1–5 for one lock file. Returns true if the lock was taken (owner dead).
 bool scanOne(const std::string& n, std::vector<std::string>* removed) {
   const std::string path = lockPath(n);
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  const int fd = openForProbe(path);  // step 1: never blocks, regular files only
   if (fd < 0) return false;
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     close(fd);

@@ -1,0 +1,25 @@
+// Hostile or unlucky files in /tmp/zerobuffer and /dev/shm (protocol.md §13, §2.5): FIFOs planted
+// as lock files, a symlinked lock directory, lock files of buffers whose peers still live, orphans
+// whose lock file is gone. Every scenario runs in a private mount namespace (test/isolation.ts)
+// through test/fixtures/hostile.ts, so nothing planted here can reach another process on the host.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { noPrivateNamespace, runIsolated } from './isolation';
+
+const skip = noPrivateNamespace ?? false;
+
+describe('hostile files (private mount namespace)', { skip }, () => {
+  it('a FIFO planted as a lock file blocks neither Reader creation nor inspect, clean or the CLI', () => {
+    const r = runIsolated('hostile.js', ['fifo-lock']);
+    assert.equal(r.hung, false, 'Reader.create hung on the FIFO');
+    assert.equal(r.created, 'ok');
+    assert.ok((r.createMs as number) < 2000, `Reader.create took ${r.createMs} ms`);
+    // No shared memory of that name: inspect exits 1, but it answers, and a FIFO is no lock file.
+    assert.deepEqual(r.inspect, { status: 1, signal: null, lockFile: { exists: false, held: false } });
+    assert.deepEqual(r.clean, { status: 0, signal: null });
+    const read = r.read as { status: number; signal: string | null; stderr: string };
+    assert.equal(read.signal, null, `read CLI hung: ${read.stderr}`);
+    assert.equal(read.status, 1, 'no writer: the read fails after its 100 ms timeout');
+    assert.equal(r.fifoKept, true, 'the scan skips what is not a regular file');
+  });
+});
