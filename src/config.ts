@@ -104,6 +104,9 @@ export function validateName(name: unknown, maxBytes: number = MAX_NAME_BYTES, w
   if (name.includes('/')) return fail("must not contain '/'");
   if (name.includes('\0')) return fail('must not contain the NUL character');
   if (name === '.' || name === '..') return fail("must not be '.' or '..'");
+  // glibc keeps named semaphores in /dev/shm/sem.<sem name>: a buffer named `sem.sem-w-<x>` would
+  // be buffer <x>'s data semaphore.
+  if (name.startsWith('sem.')) return fail("must not start with 'sem.' (glibc's semaphore files are /dev/shm/sem.*)");
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes > maxBytes) return fail(`must be at most ${maxBytes} bytes in UTF-8, got ${bytes}`);
   return name;

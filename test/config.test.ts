@@ -19,7 +19,9 @@ import {
   type ErrorCode,
 } from '../src/index';
 import { validateTimeout } from '../src/config';
-import { expectError, expectErrorSync } from './helpers';
+import { native } from '../src/native';
+import * as diagnostics from '../src/diagnostics';
+import { existing, expectError, expectErrorSync, removeLeftovers, runCli, uniqueName } from './helpers';
 
 describe('name validation (§2.2) → ZB_INVALID_NAME with quoted name and rule', () => {
   const cases: Array<[unknown, string]> = [
@@ -51,6 +53,60 @@ describe('name validation (§2.2) → ZB_INVALID_NAME with quoted name and rule'
     await expectError(() => Reader.create('x'.repeat(245), { payloadSize: 0 }), InvalidArgumentError, 'ZB_INVALID_CONFIG');
     await expectError(() => Reader.create('é'.repeat(122) + 'x', { payloadSize: 0 }), InvalidArgumentError, 'ZB_INVALID_CONFIG');
     await expectError(() => Reader.create('a\uD83D\uDE00b', { payloadSize: 0 }), InvalidArgumentError, 'ZB_INVALID_CONFIG');
+  });
+});
+
+describe("names starting with 'sem.' (§2.2.1): glibc's semaphore files, never buffer names", () => {
+  const rule = "must not start with 'sem.'";
+  it('are rejected by every API that takes a name, the raw binding and the CLI included', async () => {
+    for (const name of ['sem.', 'sem.x', 'sem.sem-w-demo', 'sem.sem-r-demo']) {
+      const q = JSON.stringify(name);
+      await expectError(() => Reader.create(name), InvalidArgumentError, 'ZB_INVALID_NAME', [q, rule]);
+      expectErrorSync(() => Reader.createSync(name), InvalidArgumentError, 'ZB_INVALID_NAME', [q, rule]);
+      await expectError(() => Writer.connect(name), InvalidArgumentError, 'ZB_INVALID_NAME', [q, rule]);
+      expectErrorSync(() => Writer.connectSync(name), InvalidArgumentError, 'ZB_INVALID_NAME', [q, rule]);
+      expectErrorSync(() => diagnostics.inspectBuffer(name), InvalidArgumentError, 'ZB_INVALID_NAME', [q, rule]);
+      expectErrorSync(() => diagnostics.cleanStaleResources(name), InvalidArgumentError, 'ZB_INVALID_NAME', [q, rule]);
+      expectErrorSync(() => diagnostics.resourcePaths(name), InvalidArgumentError, 'ZB_INVALID_NAME', [q, rule]);
+      for (const call of [
+        () => native().createReaderSync(name, 0, 4096),
+        () => native().connectWriterSync(name),
+        () => native().inspectBuffer(name),
+        () => native().cleanStaleResources(name),
+      ]) {
+        assert.throws(call, (e: { code?: string; message?: string }) => e.code === 'ZB_INVALID_NAME' && !!e.message?.includes(q) && e.message.includes(rule));
+      }
+      await assert.rejects(native().createReader(name, 0, 4096), { code: 'ZB_INVALID_NAME' });
+      await assert.rejects(native().connectWriter(name), { code: 'ZB_INVALID_NAME' });
+    }
+    const cli = await runCli(['read', 'sem.sem-w-demo', '--frames', '1']);
+    assert.equal(cli.code, 1);
+    assert.match(cli.stderr, /ZB_INVALID_NAME.*must not start with 'sem\.'/);
+  });
+
+  it("cannot reach a live buffer's semaphores: creating a Reader named sem.sem-w-<x> fails and <x> keeps working", async () => {
+    const x = uniqueName();
+    const r = Reader.createSync(x, { metadataSize: 0, payloadSize: 4096 });
+    try {
+      for (const evil of [`sem.sem-w-${x}`, `sem.sem-r-${x}`]) {
+        await expectError(() => Reader.create(evil, { metadataSize: 0, payloadSize: 4096 }), InvalidArgumentError, 'ZB_INVALID_NAME');
+        diagnostics.cleanStaleResources();
+      }
+      assert.equal(existing(x).length, 4, 'shm, both semaphores and the lock file are intact');
+      const w = Writer.connectSync(x);
+      w.writeSync(Buffer.from('still here'), 1000);
+      w.close();
+      assert.equal(Buffer.from(r.readSync(1000)!.data).toString(), 'still here');
+    } finally {
+      r.close();
+    }
+    assert.deepEqual(removeLeftovers(), []);
+  });
+
+  it("other names merely containing or resembling 'sem.' stay valid", async () => {
+    for (const name of ['sem', 'sema.x', 'Sem.x', 'x.sem.', 'sem-w-x', ' sem.x']) {
+      await expectError(() => Reader.create(name, { payloadSize: 0 }), InvalidArgumentError, 'ZB_INVALID_CONFIG');
+    }
   });
 });
 

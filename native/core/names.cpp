@@ -26,6 +26,12 @@ void appendUtf8(std::string& out, uint32_t cp) {
   }
 }
 
+// §2.2.1: glibc keeps named semaphores in /dev/shm/sem.<sem name>, so the shared memory object of
+// a buffer named "sem.sem-w-<x>" would be buffer <x>'s data semaphore, and the orphan handling of
+// §2.7 step 4 would unlink it under a live <x>.
+constexpr const char* kSemaphorePrefixRule = "must not start with 'sem.' (glibc's semaphore files are /dev/shm/sem.*)";
+bool hasSemaphorePrefix(std::string_view utf8) { return utf8.substr(0, 4) == "sem."; }
+
 bool isHigh(char16_t c) { return c >= 0xD800 && c <= 0xDBFF; }
 bool isLow(char16_t c) { return c >= 0xDC00 && c <= 0xDFFF; }
 
@@ -123,6 +129,7 @@ std::string validateNameUtf16(std::u16string_view name) {
     appendUtf8(utf8, c);
   }
   if (utf8 == "." || utf8 == "..") fail(name, "must not be '.' or '..'");
+  if (hasSemaphorePrefix(utf8)) fail(name, kSemaphorePrefixRule);
   if (utf8.size() > kMaxNameBytes) {
     throw ZbError(code::kInvalidName, "Invalid buffer name " + jsonQuote(name) + ": longer than 245 bytes in UTF-8 (" +
                                           std::to_string(utf8.size()) + " bytes)");
@@ -131,7 +138,7 @@ std::string validateNameUtf16(std::u16string_view name) {
 }
 
 bool isValidNameBytes(std::string_view name) {
-  if (name.empty() || name.size() > kMaxNameBytes || name == "." || name == "..") return false;
+  if (name.empty() || name.size() > kMaxNameBytes || name == "." || name == ".." || hasSemaphorePrefix(name)) return false;
   for (size_t i = 0; i < name.size();) {
     uint32_t cp;
     size_t n = utf8Seq(name, i, cp);
