@@ -22,4 +22,15 @@ describe('hostile files (private mount namespace)', { skip }, () => {
     assert.equal(read.status, 1, 'no writer: the read fails after its 100 ms timeout');
     assert.equal(r.fifoKept, true, 'the scan skips what is not a regular file');
   });
+
+  it('a symlinked /tmp/zerobuffer fails every clean-up path with ZB_OS_ERROR and nothing in its target is removed', () => {
+    const r = runIsolated('hostile.js', ['symlinked-lockdir']);
+    assert.deepEqual([r.nameless, r.named, r.create], ['ZB_OS_ERROR', 'ZB_OS_ERROR', 'ZB_OS_ERROR']);
+    for (const run of [r.clean, r.cleanNamed] as Array<{ status: number; stderr: string }>) {
+      assert.equal(run.status, 1);
+      assert.match(run.stderr, /ResourceError \[ZB_OS_ERROR\]: .*\/tmp\/zerobuffer.*not a directory/);
+    }
+    assert.deepEqual(r.target, ['other.lock', 'victim.lock'], 'lock files in the symlink target are untouched');
+    assert.deepEqual(r.shm, ['victim'], 'no object was removed without the lock directory');
+  });
 });

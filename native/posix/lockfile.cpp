@@ -16,7 +16,7 @@ namespace zb {
 
 std::string lockPath(const std::string& name) { return std::string(kLockDir) + "/" + name + ".lock"; }
 
-void ensureLockDir() {
+LockDir::LockDir() {
   if (mkdir(kLockDir, 0777) == 0) {
     if (chmod(kLockDir, 01777) != 0) {
       const int err = errno;
@@ -25,16 +25,21 @@ void ensureLockDir() {
   } else if (errno != EEXIST) {
     throw osError(errno, "mkdir", kLockDir);
   }
-  struct stat st;
-  if (lstat(kLockDir, &st) != 0) throw osError(errno, "lstat", kLockDir);
-  if (!S_ISDIR(st.st_mode)) {
-    ZbError e(code::kOsError, std::string("lstat ") + kLockDir + ": lock directory is not a directory (symlink or file)");
-    e.errnoName = "ENOTDIR";
-    e.syscall = "lstat";
+  // O_NOFOLLOW | O_DIRECTORY: the directory itself or nothing (ELOOP for a symlink, ENOTDIR for a
+  // file), checked and opened in one step.
+  fd_ = open(kLockDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd_ < 0) {
+    const int err = errno;
+    if (err != ELOOP && err != ENOTDIR) throw osError(err, "open", kLockDir);
+    ZbError e(code::kOsError, std::string("open ") + kLockDir + ": lock directory is not a directory (symlink or file)");
+    e.errnoName = errnoName(err);
+    e.syscall = "open";
     e.path = kLockDir;
     throw e;
   }
 }
+
+LockDir::~LockDir() { close(fd_); }
 
 int acquireLock(const std::string& name) {
   const std::string path = lockPath(name);

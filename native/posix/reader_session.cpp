@@ -56,9 +56,8 @@ std::shared_ptr<ReaderSession> ReaderSession::create(const std::string& name, ui
   const uint64_t P = align64(payloadSize);
   const uint64_t total = kOiebSize + M + P;
 
-  ensureLockDir();          // step 2
-  staleScan(nullptr, nullptr);
-  const int lockFd = acquireLock(name);  // step 3
+  staleScan(LockDir().fd(), nullptr, nullptr);  // step 2
+  const int lockFd = acquireLock(name);         // step 3
 
   int shmFd = -1;
   bool shmCreated = false;

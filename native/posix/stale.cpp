@@ -63,36 +63,44 @@ void cleanupObjects(const std::string& n, bool holdingLock, std::vector<std::str
   if (!readerLive && !writerLive) unlinkAll(n, removed);
 }
 
-// §13 steps 1–5 for one lock file. Returns true if the lock was taken (owner dead).
-bool scanOne(const std::string& n, std::vector<std::string>* removed) {
-  const std::string path = lockPath(n);
-  const int fd = openForProbe(path);  // step 1: never blocks, regular files only
+// §13 steps 1–5 for the lock file of <n> in the lock directory `dir`. Returns true if the lock was
+// taken (owner dead).
+bool scanOne(int dir, const std::string& n, std::vector<std::string>* removed) {
+  const std::string file = n + ".lock";
+  const int fd = openForProbe(file, dir);  // step 1: never blocks, regular files only
   if (fd < 0) return false;
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     close(fd);
     return false;
   }
   struct stat a, b;
-  if (fstat(fd, &a) != 0 || lstat(path.c_str(), &b) != 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+  if (fstat(fd, &a) != 0 || fstatat(dir, file.c_str(), &b, AT_SYMLINK_NOFOLLOW) != 0 || a.st_dev != b.st_dev ||
+      a.st_ino != b.st_ino) {
     close(fd);
     return false;
   }
   cleanupObjects(n, true, removed);
-  if (unlink(path.c_str()) == 0 && removed) removed->push_back(path);
+  if (unlinkat(dir, file.c_str(), 0) == 0 && removed) removed->push_back(lockPath(n));
   close(fd);
   return true;
 }
 
 }  // namespace
 
-void staleScan(const std::string* only, std::vector<std::string>* removed) {
+void staleScan(int dir, const std::string* only, std::vector<std::string>* removed) {
   try {
     if (only != nullptr) {
-      scanOne(*only, removed);
+      scanOne(dir, *only, removed);
       return;
     }
-    DIR* d = opendir(kLockDir);
-    if (d == nullptr) return;
+    // A descriptor of its own for reading the entries (fdopendir takes it over and closes it).
+    const int listFd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (listFd < 0) return;
+    DIR* d = fdopendir(listFd);
+    if (d == nullptr) {
+      close(listFd);
+      return;
+    }
     std::vector<std::string> names;
     while (dirent* e = readdir(d)) {
       std::string f = e->d_name;
@@ -101,32 +109,28 @@ void staleScan(const std::string* only, std::vector<std::string>* removed) {
       if (isValidNameBytes(n)) names.push_back(std::move(n));
     }
     closedir(d);
-    for (const auto& n : names) scanOne(n, removed);
+    for (const auto& n : names) scanOne(dir, n, removed);
   } catch (...) {
     // §13 step 6: every error is swallowed.
   }
 }
 
 std::vector<std::string> cleanStaleResources(const std::string* name) {
+  const LockDir dir;  // §13 step 7: the same check as Reader creation; throws for anything but a directory
   std::vector<std::string> removed;
-  staleScan(name, &removed);
+  staleScan(dir.fd(), name, &removed);
   if (name == nullptr) return removed;
   // Orphans of this name without a lock file: take the name's lock ourselves (as a Reader would)
   // so that no Reader can create fresh objects while we decide, then clean up as in §13 step 4.
-  const std::string path = lockPath(*name);
+  const std::string file = *name + ".lock";
   struct stat st;
-  if (lstat(path.c_str(), &st) == 0) return removed;  // a lock file exists: its owner is alive
-  struct stat dst;
-  if (lstat(kLockDir, &dst) != 0 || !S_ISDIR(dst.st_mode)) {
-    cleanupObjects(*name, false, &removed);
-    return removed;
-  }
-  const int fd = open(path.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0666);
+  if (fstatat(dir.fd(), file.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return removed;  // a lock file exists: its owner is alive
+  const int fd = openat(dir.fd(), file.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0666);
   if (fd < 0) return removed;  // someone else created it meanwhile
   if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
     cleanupObjects(*name, true, &removed);
   }
-  unlink(path.c_str());
+  unlinkat(dir.fd(), file.c_str(), 0);
   close(fd);
   return removed;
 }

@@ -6,11 +6,12 @@
 
 namespace zb {
 
-// §13 over /tmp/zerobuffer (restricted to `only` when non-null). Never throws. Appends the paths it
-// removed to `removed` when non-null.
-void staleScan(const std::string* only, std::vector<std::string>* removed);
+// §13 over the lock directory open as `lockDirFd` (a LockDir), restricted to `only` when non-null.
+// Never throws. Appends the paths it removed to `removed` when non-null.
+void staleScan(int lockDirFd, const std::string* only, std::vector<std::string>* removed);
 
-// NativeBinding.cleanStaleResources(name?).
+// NativeBinding.cleanStaleResources(name?): the lock directory is checked as for Reader creation
+// (throws ZB_OS_ERROR when it is not a real directory), then §13 runs relative to it.
 std::vector<std::string> cleanStaleResources(const std::string* name);
 
 }  // namespace zb
