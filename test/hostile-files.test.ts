@@ -33,4 +33,23 @@ describe('hostile files (private mount namespace)', { skip }, () => {
     assert.deepEqual(r.target, ['other.lock', 'victim.lock'], 'lock files in the symlink target are untouched');
     assert.deepEqual(r.shm, ['victim'], 'no object was removed without the lock directory');
   });
+
+  it("the stale scan keeps a dead Reader's lock file while its Writer lives; once the Writer died, clean removes everything", () => {
+    const r = runIsolated('hostile.js', ['lock-kept-live-writer']);
+    const all = ['/dev/shm/kept', '/dev/shm/sem.sem-w-kept', '/dev/shm/sem.sem-r-kept', '/tmp/zerobuffer/kept.lock'];
+    assert.deepEqual(r.removedWhileWriterLives, [], 'a live Writer keeps the objects and the lock file');
+    assert.deepEqual(r.afterClean, all);
+    assert.deepEqual(r.afterScan, all, "a Reader creation's stale scan keeps them too");
+    assert.deepEqual([...(r.removedAfterWriterDied as string[])].sort(), [...all].sort());
+    assert.deepEqual(r.afterAll, []);
+  });
+
+  it('name-less clean removes orphans whose lock file is gone (valid OIEB, both PIDs dead), lists them, and nothing else', () => {
+    const r = runIsolated('hostile.js', ['orphans-without-lock']);
+    assert.equal(r.status, 0, r.stderr as string);
+    const listed = (r.stdout as string).trim().split('\n').sort();
+    assert.deepEqual(listed, ['/dev/shm/orphan', '/dev/shm/sem.sem-r-orphan', '/dev/shm/sem.sem-w-orphan'].map((p) => `removed ${p}`));
+    assert.deepEqual(r.shm, ['decoy-bad-geometry', 'decoy-initialising', 'decoy-live-reader', 'decoy-live-writer', 'decoy-random', 'decoy-small', 'decoy-v2']);
+    assert.deepEqual(r.locks, [], 'the lock files taken while deciding are gone again');
+  });
 });
