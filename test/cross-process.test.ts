@@ -4,6 +4,7 @@ import { after, afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Reader, Writer, BufferFullError, ReaderAlreadyConnectedError, ReaderDeadError, WriterAlreadyConnectedError, WriterDeadError, diagnostics } from '../src/index';
 import { Child, existing, expectError, killChildren, pathsOf, removeLeftovers, sleep, timed, uniqueName } from './helpers';
 
@@ -40,6 +41,23 @@ describe('cross-process lifecycle', () => {
     assert.match((t.error as Error).message, /Writer process is dead/);
     assert.ok(t.ms < 3000, `detected after ${t.ms} ms`);
     assert.equal(r.isWriterConnected(), false);
+  });
+
+  it('a SIGKILLed writer that is not reaped yet (a zombie) counts as dead', async () => {
+    const name = uniqueName();
+    const r = track(await Reader.create(name, { payloadSize: 65536 }));
+    const child = new Child('xp-writer.js', ['hold', name]);
+    const pid = (await child.waitEvent('connected')).pid as number;
+    child.kill('SIGKILL');
+    // From here on this thread blocks (Atomics.wait, readSync), so libuv cannot reap the child: it
+    // stays a zombie, as it would under a parent blocked in readSync.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    assert.equal(diagnostics.isProcessAlive(pid), false, 'a zombie is not alive');
+    const t0 = performance.now();
+    assert.throws(() => r.readSync(3000), (e: unknown) => e instanceof WriterDeadError && /Writer process is dead/.test(e.message));
+    const ms = performance.now() - t0;
+    assert.ok(ms < 1000, `detected after ${ms} ms`);
+    await child.exit;
   });
 
   it('reader SIGKILLed while the ring is full → blocked writer gets ReaderDeadError; next Reader cleans the stale resources', async (tc) => {

@@ -3,7 +3,7 @@
 #include <cstdint>
 
 namespace zb {
-bool pidLive(uint64_t v);           // §8.1.1
+bool pidLive(uint64_t v);           // §8.1.1; a zombie (state Z) counts as dead
 bool pidLiveForReader(uint64_t v);  // §8.1.3: live and != getpid()
 uint64_t selfPid();
 }  // namespace zb
