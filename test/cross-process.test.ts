@@ -3,6 +3,7 @@
 import { after, afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Reader, Writer, BufferFullError, ReaderAlreadyConnectedError, ReaderDeadError, WriterAlreadyConnectedError, WriterDeadError, diagnostics } from '../src/index';
@@ -58,6 +59,29 @@ describe('cross-process lifecycle', () => {
     const ms = performance.now() - t0;
     assert.ok(ms < 1000, `detected after ${ms} ms`);
     await child.exit;
+  });
+
+  it('a segment truncated under live peers: their waits end with InvalidOiebError, no SIGBUS, nothing leaks', async () => {
+    const idle = uniqueName(); // a Reader that never reads, and a Writer waiting for space
+    const holder = new Child('xp-reader.js', ['hold', idle, '4096']);
+    await holder.waitEvent('ready');
+    const writer = new Child('xp-writer.js', ['fill-wait', idle]);
+    await writer.waitEvent('full');
+    const waiting = uniqueName(); // a Reader waiting for a frame
+    const reader = new Child('xp-reader.js', ['read-wait', waiting, '4096']);
+    await reader.waitEvent('ready');
+    await sleep(150);
+    fs.truncateSync(pathsOf(idle).shm, 0);
+    fs.truncateSync(pathsOf(waiting).shm, 0);
+    for (const c of [writer, reader]) {
+      const ev = await c.waitEvent('result');
+      assert.equal(ev.outcome, 'ZB_INVALID_OIEB', JSON.stringify(ev));
+      assert.match(ev.message as string, /Invalid OIEB: .*truncated to 0 bytes/);
+      assert.deepEqual(await c.exit, { code: 0, signal: null }, c.stderr);
+    }
+    holder.kill('SIGTERM'); // it closes its Reader on the truncated segment
+    assert.deepEqual(await holder.exit, { code: 0, signal: null }, holder.stderr);
+    assert.deepEqual([...existing(idle), ...existing(waiting)], []);
   });
 
   it('reader SIGKILLed while the ring is full → blocked writer gets ReaderDeadError; next Reader cleans the stale resources', async (tc) => {

@@ -46,7 +46,7 @@ bool existingHasLiveReader(const std::string& name) {
 
 ReaderSession::ReaderSession(std::string name, int shmFd, int lockFd, std::shared_ptr<Mapping> mapping, sem_t* semW,
                              sem_t* semR, uint64_t M, uint64_t P)
-    : SessionBase("Reader", off::kWriterPid, std::move(name), shmFd, std::move(mapping), semW, semR),
+    : SessionBase("Reader", off::kWriterPid, std::move(name), shmFd, std::move(mapping), semW, semR, kOiebSize + M + P),
       lockFd_(lockFd),
       core_(mapping_->base(), M, P, name_) {}
 
@@ -128,13 +128,12 @@ std::optional<ReadFrame> ReaderSession::read(double timeoutMs) {
   }
   const auto afterSlice = [&] {
     if (closing_) throw closedErr();
+    checkSegmentSize();
     std::lock_guard<std::mutex> g(mu_);
     core_.checkWriterAfterSlice(pidLive);
   };
-  bool posted = false;
   if (timeoutMs == 0) {
-    posted = semTryWait(semW_);
-    if (!posted) {
+    if (!semTryWait(semW_)) {
       afterSlice();
       return std::nullopt;
     }
@@ -142,7 +141,10 @@ std::optional<ReadFrame> ReaderSession::read(double timeoutMs) {
     const int64_t deadline = deadlineAfterMs(timeoutMs);
     for (;;) {
       if (closing_) throw closedErr();
-      if (semWaitUntil(semW_, deadline) == WaitResult::Posted) break;
+      if (semWaitUntil(semW_, deadline) == WaitResult::Posted) {
+        checkSegmentSize();  // the segment may have been truncated while we waited
+        break;
+      }
       afterSlice();
       if (monotonicNs() >= deadline) return std::nullopt;
     }
@@ -167,7 +169,7 @@ void ReaderSession::release(uint64_t token) {
   uint64_t posts;
   {
     std::lock_guard<std::mutex> g(mu_);
-    if (closing_ || closed_) return;
+    if (closing_ || closed_ || truncated()) return;
     posts = core_.release(token);
   }
   for (uint64_t i = 0; i < posts; ++i) semPostOnce(semR_);
@@ -181,6 +183,7 @@ bool ReaderSession::isReleased(uint64_t token) {
 
 std::vector<uint8_t> ReaderSession::metadata() {
   if (closing_) throw closedErr();
+  checkSegmentSize();
   std::lock_guard<std::mutex> g(mu_);
   return core_.metadata();
 }
@@ -192,7 +195,7 @@ void ReaderSession::wakeOwnOp() {
 
 void ReaderSession::teardown() {
   core_.discardQueue();                              // step 2 (no posts)
-  Oieb(mapping_->base()).store(off::kReaderPid, 0);  // step 3
+  if (segmentIntact()) Oieb(mapping_->base()).store(off::kReaderPid, 0);  // step 3
   shm_unlink(shmName(name_).c_str());                // step 4 (ENOENT ignored)
   sem_unlink(semNameData(name_).c_str());
   sem_unlink(semNameSpace(name_).c_str());

@@ -1,5 +1,6 @@
 #include "posix/session_base.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -11,25 +12,43 @@
 namespace zb {
 
 SessionBase::SessionBase(const char* role, size_t peerPidOffset, std::string name, int shmFd,
-                         std::shared_ptr<Mapping> mapping, sem_t* semW, sem_t* semR)
+                         std::shared_ptr<Mapping> mapping, sem_t* semW, sem_t* semR, uint64_t segmentBytes)
     : role_(role),
       peerPidOffset_(peerPidOffset),
       name_(std::move(name)),
       shmFd_(shmFd),
       mapping_(std::move(mapping)),
       semW_(semW),
-      semR_(semR) {}
+      semR_(semR),
+      segmentBytes_(segmentBytes) {}
 
 ZbError SessionBase::closedErr() const { return closedError(std::string(role_) + " " + jsonQuoteUtf8(name_)); }
 
+bool SessionBase::segmentIntact() {
+  struct stat st;
+  if (fstat(shmFd_, &st) != 0 || uint64_t(st.st_size) >= segmentBytes_) return true;
+  truncated_ = true;
+  return false;
+}
+
+void SessionBase::checkSegmentSize() {
+  if (segmentIntact()) return;
+  struct stat st;
+  const uint64_t size = fstat(shmFd_, &st) == 0 ? uint64_t(st.st_size) : 0;
+  throw ZbError(code::kInvalidOieb, "Invalid OIEB: the shared memory segment of buffer " + jsonQuoteUtf8(name_) +
+                                        " was truncated to " + std::to_string(size) + " bytes; the OIEB needs 128 + M + P = " +
+                                        std::to_string(segmentBytes_));
+}
+
 bool SessionBase::isPeerConnected() {
-  if (closing_) return false;
+  if (closing_ || !segmentIntact()) return false;
   const uint64_t pid = Oieb(mapping_->base()).load(peerPidOffset_);
   return pid != 0 && pidLive(pid);
 }
 
 OiebValues SessionBase::snapshot() {
   if (closing_) throw closedErr();
+  checkSegmentSize();
   return loadOiebValues(mapping_->base());
 }
 

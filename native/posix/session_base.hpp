@@ -36,8 +36,8 @@ class SessionBase {
   const std::shared_ptr<Mapping>& mapping() const { return mapping_; }
   ZbError closedErr() const;  // ZB_CLOSED: `Reader "<name>" is closed` / `Writer ...`
 
-  bool isPeerConnected();  // false once closing
-  OiebValues snapshot();   // ZB_CLOSED once closing
+  bool isPeerConnected();  // false once closing, or when the segment was truncated
+  OiebValues snapshot();   // ZB_CLOSED once closing; ZB_INVALID_OIEB when truncated
   SemValues semValues();   // ZB_CLOSED once closing
 
   // Worker bracket: enter returns false if closing (the worker must not touch anything then).
@@ -54,9 +54,19 @@ class SessionBase {
   }
 
  protected:
-  // role: "Reader" | "Writer"; peerPidOffset: the OIEB field of the other side's PID.
+  // role: "Reader" | "Writer"; peerPidOffset: the OIEB field of the other side's PID;
+  // segmentBytes: 128 + M + P, what this side accesses of the mapping.
   SessionBase(const char* role, size_t peerPidOffset, std::string name, int shmFd, std::shared_ptr<Mapping> mapping,
-              sem_t* semW, sem_t* semR);
+              sem_t* semW, sem_t* semR, uint64_t segmentBytes);
+
+  // A segment truncated under us (another process's ftruncate) raises SIGBUS at the next access
+  // beyond its new end, and no SIGBUS handler may be installed (§14.4). So whenever a wait returns,
+  // and before close touches the OIEB, fstat tells whether the object still covers segmentBytes.
+  // If not, the session stops touching the mapping where it can (releases, close). This narrows the
+  // window but cannot close it: a truncation between the check and an access still raises SIGBUS.
+  bool segmentIntact();      // false (and remembered) when truncated
+  void checkSegmentSize();   // ZB_INVALID_OIEB when truncated
+  bool truncated() const { return truncated_.load(); }
 
   // Called with mu_ held, once closing is set and only while an operation is in native: post the
   // semaphore that operation waits on (a post, never a wait).
@@ -79,6 +89,8 @@ class SessionBase {
   std::mutex mu_;  // protects inNative_ (and what a derived session says); never held across a semaphore wait
   std::condition_variable cv_;
   bool inNative_ = false;
+  uint64_t segmentBytes_;
+  std::atomic<bool> truncated_{false};
   std::atomic<bool> closing_{false};
   std::atomic<bool> closed_{false};
 };

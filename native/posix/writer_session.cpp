@@ -18,7 +18,7 @@ namespace zb {
 
 WriterSession::WriterSession(std::string name, int fd, std::shared_ptr<Mapping> m, sem_t* w, sem_t* r,
                              const WriterGeometry& g)
-    : SessionBase("Writer", off::kReaderPid, std::move(name), fd, std::move(m), w, r),
+    : SessionBase("Writer", off::kReaderPid, std::move(name), fd, std::move(m), w, r, kOiebSize + g.M + g.P),
       core_(mapping_->base(), g, name_),
       lastLivenessNs_(monotonicNs()) {}
 
@@ -158,6 +158,7 @@ void WriterSession::awaitSpace(const PlannedFrame& f, int64_t deadlineNs) {
     if (monotonicNs() >= deadlineNs) throw core_.bufferFull(required, freeBytes);
     const WaitResult w = semWaitUntil(semR_, deadlineNs);
     if (closing_) throw closedErr();
+    checkSegmentSize();  // the segment may have been truncated while we waited
     force = (w == WaitResult::TimedOut);
   }
 }
@@ -176,6 +177,7 @@ const PlannedFrame& WriterSession::completeAcquire(const PlannedFrame& f) {
 bool WriterSession::trySpace(uint64_t required, bool forceLiveness, uint64_t& freeOut) {
   const int64_t now = monotonicNs();
   const bool due = forceLiveness || now - lastLivenessNs_.load() >= kSliceNs;
+  if (due) checkSegmentSize();  // with the liveness check: at most every 100 ms
   const auto r = core_.checkSpace(required, due, pidLive, freeOut);
   if (due) lastLivenessNs_.store(now);
   return r == WriterCore::Space::Enough;
@@ -243,7 +245,7 @@ void WriterSession::teardown() {
   pending_.reset();  // a pending frame is aborted, never published
   pendingMeta_.reset();
   uint64_t expected = selfPid();
-  Oieb(mapping_->base()).cas(off::kWriterPid, expected, 0);  // only if still ours
+  if (segmentIntact()) Oieb(mapping_->base()).cas(off::kWriterPid, expected, 0);  // only if still ours
   closeHandles();
 }
 
