@@ -145,14 +145,26 @@ export class WriterAlreadyConnectedError extends ZeroBufferError {
   }
 }
 
+/** Options of {@link WriterDeadError}. */
+export interface WriterDeadErrorOptions extends ZeroBufferErrorOptions {
+  /** The Writer closed normally (default false: it died). */
+  graceful?: boolean;
+}
+
 /**
  * The Writer crashed, or closed gracefully and every frame it wrote has been consumed
- * (`ZB_WRITER_DEAD`, §6.3).
+ * (`ZB_WRITER_DEAD`, §6.3). {@link WriterDeadError.graceful} tells the two apart.
  */
 export class WriterDeadError extends ZeroBufferError {
   declare readonly code: 'ZB_WRITER_DEAD';
-  constructor(message: string, options?: ZeroBufferErrorOptions) {
+  /**
+   * True when the Writer closed normally (`writer_pid` 0) and every frame it wrote was read: the
+   * regular end of a stream. False when its process died (or `writer_pid` names no live process).
+   */
+  readonly graceful: boolean;
+  constructor(message: string, options?: WriterDeadErrorOptions) {
     super('ZB_WRITER_DEAD', message, options);
+    this.graceful = options?.graceful ?? false;
   }
 }
 
@@ -331,7 +343,8 @@ function toBigInt(v: unknown): bigint {
 
 /**
  * Builds an error instance of the class that `code` belongs to. Extra fields are taken from
- * `fields` (`expected`/`got` for `ZB_SEQUENCE_ERROR`, `errno`/`syscall`/`path` for resource errors).
+ * `fields` (`expected`/`got` for `ZB_SEQUENCE_ERROR`, `graceful` for `ZB_WRITER_DEAD`,
+ * `errno`/`syscall`/`path` for resource errors).
  */
 export function createError(
   code: ErrorCode,
@@ -343,6 +356,8 @@ export function createError(
   switch (name) {
     case 'SequenceError':
       return new SequenceError(toBigInt(fields.expected), toBigInt(fields.got), message, options);
+    case 'WriterDeadError':
+      return new WriterDeadError(message, { ...options, graceful: fields.graceful === true });
     case 'ResourceError':
       return new ResourceError(
         code as ResourceErrorCode,

@@ -7,6 +7,7 @@
 // Errors: every error thrown or rejected by the addon is an `Error` with a string `code`
 // (one of ErrorCode in errors.ts; errorCodes() lists them). Extra fields by code:
 //   ZB_SEQUENCE_ERROR            expected: bigint, got: bigint
+//   ZB_WRITER_DEAD               graceful: boolean (the Writer closed normally; false: it died)
 //   ZB_NO_SPACE / ZB_PERMISSION_DENIED / ZB_RESOURCE_LIMIT / ZB_OS_ERROR
 //                                errno: string ('ENOSPC'), syscall: string, path?: string
 // Argument validation (names, sizes, timeouts, data types) is done natively too, so the addon

@@ -3,7 +3,7 @@
 import { after, afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { Child, CLI, existing, killChildren, removeLeftovers, runCli, sleep, uniqueName, waitFor } from './helpers';
+import { Child, CLI, existing, killChildren, OIEB, removeLeftovers, runCli, sleep, uniqueName, waitFor, writeU64 } from './helpers';
 
 afterEach(async () => {
   await killChildren();
@@ -63,6 +63,26 @@ describe('zerobuffer CLI', () => {
     assert.equal(w2.code, 0, w2.stderr);
     assert.equal((await reader2.exit).code, 0, reader2.stderr);
     assert.equal(parseJson(reader2.stdout).frames, 100);
+  });
+
+  it('read --frames 0 fails when the writer is SIGKILLed or the OIEB is corrupted mid-stream', { timeout: 60000 }, async () => {
+    for (const ending of ['SIGKILL', 'corrupt writer_pid']) {
+      const name = uniqueName();
+      const reader = new Child(CLI, ['read', name, '--frames', '0', '--json'], { node: false });
+      await bufferExists(name);
+      const writer = new Child('xp-writer.js', ['write-hang', name, '3', '100']);
+      await writer.waitEvent('written');
+      if (ending === 'SIGKILL') writer.kill('SIGKILL');
+      else writeU64(name, OIEB.writerPid, 2n ** 40n); // no process has that PID
+      const r = await reader.exit;
+      assert.equal(r.code, 1, `${ending}: ${reader.stdout} ${reader.stderr}`);
+      const rs = parseJson(reader.stdout);
+      assert.equal(rs.frames, 3, ending);
+      assert.ok((rs.errors as string[]).some((e) => /WriterDeadError \[ZB_WRITER_DEAD\]: Writer process is dead/.test(e)), `${ending}: ${JSON.stringify(rs.errors)}`);
+      assert.match(reader.stderr, /Writer process is dead/);
+      writer.kill('SIGKILL');
+      await writer.exit;
+    }
   });
 
   it('non-zero exit with a message when frames are missing, sizes differ or the buffer is absent', { timeout: 60000 }, async () => {

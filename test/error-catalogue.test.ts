@@ -140,8 +140,9 @@ describe('peer death and close', () => {
     const t = await timed(() => r.read(5000));
     assert.ok(t.error instanceof WriterDeadError, String(t.error));
     assert.match((t.error as Error).message, /closed|dead/);
+    assert.equal(t.error.graceful, true, 'a normal close is graceful');
     assert.ok(t.ms < 2000, `${t.ms}`);
-    expectErrorSync(() => r.readSync(1000), WriterDeadError, 'ZB_WRITER_DEAD');
+    assert.equal(expectErrorSync(() => r.readSync(1000), WriterDeadError, 'ZB_WRITER_DEAD').graceful, true);
   });
 
   it('ZB_WRITER_DEAD when writer_pid names a dead process', async () => {
@@ -149,7 +150,8 @@ describe('peer death and close', () => {
     w.writeSync(new Uint8Array([9]));
     writeU64(name, OIEB.writerPid, 2n ** 31n + 3n);
     assert.equal(r.readSync(1000)!.data[0], 9, 'pending frames are delivered first');
-    await expectError(() => r.read(5000), WriterDeadError, 'ZB_WRITER_DEAD', ['Writer process is dead']);
+    const e = await expectError(() => r.read(5000), WriterDeadError, 'ZB_WRITER_DEAD', ['Writer process is dead']);
+    assert.equal(e.graceful, false, 'a dead writer_pid is no graceful close');
     writeU64(name, OIEB.writerPid, process.pid); // let w.close() clear its own claim
   });
 

@@ -11,6 +11,7 @@ Napi::Error toJsError(Napi::Env env, const ZbError& e) {
   Napi::Error err = Napi::Error::New(env, e.message);
   Napi::Object o = err.Value();
   o.Set("code", Napi::String::New(env, e.code));
+  if (e.code == code::kWriterDead) o.Set("graceful", Napi::Boolean::New(env, e.graceful));
   if (e.hasSequence) {
     o.Set("expected", Napi::BigInt::New(env, e.expected));
     o.Set("got", Napi::BigInt::New(env, e.got));

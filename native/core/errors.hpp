@@ -54,6 +54,8 @@ struct ZbError : std::exception {
   std::string errnoName;
   std::string syscall;
   std::string path;
+  // WriterDeadError: the Writer closed normally and every frame it wrote was consumed (not a crash).
+  bool graceful = false;
   // SequenceError
   bool hasSequence = false;
   uint64_t expected = 0;
@@ -66,6 +68,13 @@ struct ZbError : std::exception {
 
 inline ZbError closedError(const std::string& what) {
   return ZbError(code::kClosed, what + " is closed");
+}
+
+// ZB_WRITER_DEAD after a normal close of the Writer (writer_pid 0, nothing left to read).
+inline ZbError writerClosedError(const std::string& message) {
+  ZbError e(code::kWriterDead, message);
+  e.graceful = true;
+  return e;
 }
 
 inline ZbError sequenceError(uint64_t expected, uint64_t got) {

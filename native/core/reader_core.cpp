@@ -38,7 +38,7 @@ ReadFrame ReaderCore::consume() {
   Oieb o(seg_);
   // R4: a post was consumed but nothing is left and the writer is gone.
   if (o.load(off::kWrittenCount) <= readCount_ && o.load(off::kWriterPid) == 0) {
-    throw ZbError(code::kWriterDead, "Writer closed: no frame left to read in buffer " + jsonQuoteUtf8(name_));
+    throw writerClosedError("Writer closed: no frame left to read in buffer " + jsonQuoteUtf8(name_));
   }
   uint8_t* ring = seg_ + kOiebSize + M_;
   // R5: implicit wrap of a tail shorter than a header (left by another Writer).
@@ -89,7 +89,7 @@ void ReaderCore::checkWriterAfterSlice(const std::function<bool(uint64_t)>& isLi
     return;
   }
   if (writerSeen_ && o.load(off::kWrittenCount) <= readCount_) {
-    throw ZbError(code::kWriterDead, "Writer closed: all frames of buffer " + jsonQuoteUtf8(name_) + " consumed");
+    throw writerClosedError("Writer closed: all frames of buffer " + jsonQuoteUtf8(name_) + " consumed");
   }
 }
 

@@ -49,11 +49,14 @@ export async function runRead(name: string, o: ReadOptions): Promise<number> {
       try {
         frame = await reader.read(o.timeoutMs);
       } catch (err) {
-        if (err instanceof WriterDeadError && o.frames === 0) break; // writer gone, ring drained: normal end
+        // The Writer closed normally and the ring is drained: the normal end of --frames 0. A
+        // Writer that died is a failure, whatever was read before.
+        if (err instanceof WriterDeadError && err.graceful && o.frames === 0) break;
         if (err instanceof ClosedError && signals.received()) {
           addError(`interrupted by ${signals.received()} after ${summary.frames} frame(s)`);
         } else if (err instanceof WriterDeadError) {
-          addError(`writer gone after ${summary.frames} of ${o.frames} frame(s): ${describeError(err)}`);
+          const count = o.frames === 0 ? `${summary.frames}` : `${summary.frames} of ${o.frames}`;
+          addError(`writer gone after ${count} frame(s): ${describeError(err)}`);
         } else {
           addError(describeError(err));
         }
