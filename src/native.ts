@@ -142,7 +142,8 @@ export interface NativeBinding {
   errorCodes(): string[];
 }
 
-function packageRoot(): string {
+/** The directory of this package's package.json (above dist/src or src). */
+export function packageRoot(): string {
   let dir = __dirname;
   for (;;) {
     if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'native'))) return dir;

@@ -3,7 +3,9 @@
 import { after, afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { Child, CLI, existing, killChildren, OIEB, removeLeftovers, runCli, sleep, uniqueName, waitFor, writeU64 } from './helpers';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Child, CLI, DIST_ROOT, existing, killChildren, OIEB, removeLeftovers, runCli, sleep, uniqueName, waitFor, writeU64 } from './helpers';
 
 afterEach(async () => {
   await killChildren();
@@ -11,6 +13,8 @@ afterEach(async () => {
 after(() => {
   assert.deepEqual(removeLeftovers(), []);
 });
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
 
 function parseJson(stdout: string): Record<string, unknown> {
   const lines = stdout.trim().split('\n');
@@ -36,6 +40,7 @@ describe('zerobuffer CLI', () => {
     const rs = parseJson(r.stdout);
     assert.deepEqual(Object.keys(rs).sort(), ['buffer_name', 'duration_seconds', 'errors', 'frame_size', 'frames', 'metadata_size', 'operation', 'throughput_mbps', 'verification_errors']);
     assert.deepEqual([ws.operation, ws.buffer_name, ws.frames, ws.frame_size, ws.metadata_size, ws.errors], ['write', name, 500, 4096, 9, []]);
+    assert.equal('verification_errors' in ws, false, 'a writer verifies nothing');
     assert.deepEqual([rs.operation, rs.buffer_name, rs.frames, rs.frame_size, rs.metadata_size, rs.errors, rs.verification_errors], ['read', name, 500, 4096, 9, [], 0]);
     assert.equal(typeof rs.duration_seconds, 'number');
     assert.equal(typeof rs.throughput_mbps, 'number');
@@ -110,6 +115,60 @@ describe('zerobuffer CLI', () => {
     assert.match(usage.stderr, /non-negative integer/);
   });
 
+  it('no success-shaped summary for a failure; the writer does not mention verification', { timeout: 60000 }, async () => {
+    const missing = await runCli(['write', uniqueName(), '--frames', '5', '--timeout-ms', '200']);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stdout, '', 'a failure prints nothing on stdout');
+    assert.doesNotMatch(missing.stderr, /wrote|verification/);
+    assert.match(missing.stderr, /^zerobuffer write: BufferNotFoundError \[ZB_BUFFER_NOT_FOUND\]: .*\nzerobuffer write: failed after 0 of 5 frame\(s\) written\n$/);
+
+    const lonely = await runCli(['read', uniqueName(), '--frames', '5', '--timeout-ms', '200']);
+    assert.equal(lonely.code, 1);
+    assert.equal(lonely.stdout, '');
+    assert.match(lonely.stderr, /no frame within 200 ms.*\nzerobuffer read: failed after 0 of 5 frame\(s\) read\n$/);
+
+    const name = uniqueName();
+    const reading = runCli(['read', name, '--frames', '20', '--size', '64']);
+    await bufferExists(name);
+    const w = await runCli(['write', name, '--frames', '20', '--size', '64']);
+    const r = await reading;
+    assert.equal(w.code, 0, w.stderr);
+    assert.match(w.stdout, /^wrote 20 frame\(s\) of 64 bytes to "[^"]+" in [\d.]+ s \([\d.]+ MiB\/s\), metadata 0 bytes\n$/);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^read 20 frame\(s\) of 64 bytes from "[^"]+" in .*, all verified \(sequential pattern\)\n$/);
+  });
+
+  it('--version; a usage error is one line and a hint, not the whole help', async () => {
+    const v = await runCli(['--version']);
+    assert.equal(v.code, 0);
+    assert.equal(v.stdout, `${(JSON.parse(fs.readFileSync(path.join(DIST_ROOT, '..', 'package.json'), 'utf8')) as { version: string }).version}\n`);
+    for (const [args, hint] of [
+      [['read', uniqueName(), '--frames', '-3'], 'zerobuffer read --help'],
+      [['write'], 'zerobuffer write --help'],
+      [['frobnicate'], 'zerobuffer --help'],
+    ] as const) {
+      const u = await runCli([...args]);
+      assert.equal(u.code, 1, args.join(' '));
+      assert.equal(u.stdout, '');
+      const lines = u.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 2, u.stderr);
+      assert.match(lines[0]!, /^error: /);
+      assert.ok(lines[1]!.includes(hint), lines[1]);
+    }
+  });
+
+  it('progress on stderr when it is a terminal, nothing when it is not', { timeout: 60000, skip: hasScript ? false : 'script(1) (util-linux) is not installed: no pseudo-terminal to test with' }, async () => {
+    const name = uniqueName();
+    const reader = new Child(CLI, ['read', name, '--frames', '150', '--size', '64'], { node: false });
+    await bufferExists(name);
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} write ${name} --frames 150 --size 64 --delay-ms 10`;
+    const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 30000 });
+    assert.equal(tty.status, 0, tty.stdout);
+    assert.match(tty.stdout, /\r\x1b\[Kzerobuffer write: \d+ frame\(s\), [\d.]+ MiB\/s/);
+    assert.equal((await reader.exit).code, 0, reader.stderr);
+    assert.doesNotMatch(reader.stderr, /MiB\/s|\r/, 'no progress into a pipe');
+  });
+
   it('inspect shows a live buffer; clean removes only stale resources; SIGTERM closes the reader', { timeout: 60000 }, async () => {
     const name = uniqueName();
     const reader = new Child(CLI, ['read', name, '--frames', '5', '--payload-size', '65536', '--timeout-ms', '60000'], { node: false });
@@ -133,7 +192,9 @@ describe('zerobuffer CLI', () => {
     assert.match(text.stdout, /semaphores: sem-w \d+, sem-r \d+/);
     const clean = await runCli(['clean', name]);
     assert.equal(clean.code, 0);
-    assert.match(clean.stdout, /nothing to clean/);
+    assert.equal(clean.stdout, `buffer ${JSON.stringify(name)} is live (reader pid ${reader.proc.pid} alive, writer pid ${writer.proc.pid} alive, lock /tmp/zerobuffer/${name}.lock held): nothing removed\n`);
+    const cleanJson = parseJson((await runCli(['clean', name, '--json'])).stdout);
+    assert.deepEqual([cleanJson.removed, cleanJson.live], [[], true]);
 
     reader.kill('SIGTERM');
     const rexit = await reader.exit;

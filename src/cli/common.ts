@@ -1,4 +1,5 @@
 // Shared pieces of the CLI commands: option parsers, the JSON summary, signal handling.
+import { performance } from 'node:perf_hooks';
 import { InvalidArgumentError as CommanderArgumentError } from 'commander';
 import { ZeroBufferError } from '../errors';
 
@@ -10,7 +11,8 @@ export interface TransferSummary {
   frame_size: number;
   metadata_size: number;
   errors: string[];
-  verification_errors: number;
+  /** Reader only: frames whose size or content did not match. */
+  verification_errors?: number;
   duration_seconds: number;
   /** MiB per second (2^20 bytes/s) of payload bytes, like the other implementations' CLIs. */
   throughput_mbps: number;
@@ -33,7 +35,7 @@ export function startSummary(
     frame_size: frameSize,
     metadata_size: metadataSize,
     errors: [],
-    verification_errors: 0,
+    ...(operation === 'read' ? { verification_errors: 0 } : {}),
     duration_seconds: 0,
     throughput_mbps: 0,
   };
@@ -127,20 +129,59 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Prints the summary: one JSON object on stdout with --json, a short human summary otherwise. */
-export function printSummary(s: TransferSummary, json: boolean, ok: boolean): void {
-  if (json) {
-    process.stdout.write(toJson(s) + '\n');
-  } else {
-    const verb = s.operation === 'read' ? 'read' : 'wrote';
-    process.stdout.write(
-      `${verb} ${s.frames} frame(s)` +
-        (s.frame_size ? ` of ${s.frame_size} bytes` : '') +
-        ` ${s.operation === 'read' ? 'from' : 'to'} ${JSON.stringify(s.buffer_name)} in ${s.duration_seconds.toFixed(3)} s` +
-        ` (${s.throughput_mbps.toFixed(1)} MiB/s), metadata ${s.metadata_size} bytes, verification errors ${s.verification_errors}\n`,
-    );
+/**
+ * Prints the outcome. With --json: the one summary object on stdout (problems also on stderr).
+ * Without: the problems on stderr, then a success line on stdout, or, when the command failed, a
+ * failure line on stderr: never a success-shaped summary for a failure.
+ * @param requested frames asked for (0: unbounded)
+ * @param verified the reader's --verify pattern
+ */
+export function printSummary(s: TransferSummary, o: { json: boolean; ok: boolean; requested: number; verified?: string }): void {
+  if (o.json) process.stdout.write(toJson(s) + '\n');
+  for (const e of s.errors) process.stderr.write(`zerobuffer ${s.operation}: ${e}\n`);
+  if (o.json) return;
+  const reading = s.operation === 'read';
+  if (!o.ok) {
+    const count = o.requested > 0 ? `${s.frames} of ${o.requested}` : `${s.frames}`;
+    const bad = s.verification_errors ? `, ${s.verification_errors} with verification errors` : '';
+    process.stderr.write(`zerobuffer ${s.operation}: failed after ${count} frame(s) ${reading ? 'read' : 'written'}${bad}\n`);
+    return;
   }
-  if (!ok || s.errors.length > 0) {
-    for (const e of s.errors) process.stderr.write(`zerobuffer ${s.operation}: ${e}\n`);
+  const checked = !reading ? '' : o.verified === 'none' ? ', content not verified' : `, all verified (${o.verified} pattern)`;
+  process.stdout.write(
+    `${reading ? 'read' : 'wrote'} ${s.frames} frame(s)` +
+      (s.frame_size ? ` of ${s.frame_size} bytes` : '') +
+      ` ${reading ? 'from' : 'to'} ${JSON.stringify(s.buffer_name)} in ${s.duration_seconds.toFixed(3)} s` +
+      ` (${s.throughput_mbps.toFixed(1)} MiB/s), metadata ${s.metadata_size} bytes${checked}\n`,
+  );
+}
+
+/**
+ * A progress line on stderr for long runs (frames, MiB/s over the last second), redrawn at most
+ * once a second, and only when stderr is a terminal: nothing is written to a pipe or a file.
+ */
+export class Progress {
+  readonly #enabled = process.stderr.isTTY === true;
+  #shown = false;
+  #last = performance.now();
+  #lastBytes = 0;
+
+  constructor(readonly operation: 'read' | 'write') {}
+
+  update(frames: number, bytes: number): void {
+    if (!this.#enabled) return;
+    const now = performance.now();
+    if (now - this.#last < 1000) return;
+    const rate = mibPerSecond(bytes - this.#lastBytes, (now - this.#last) / 1000);
+    this.#last = now;
+    this.#lastBytes = bytes;
+    this.#shown = true;
+    process.stderr.write(`\r\x1b[Kzerobuffer ${this.operation}: ${frames} frame(s), ${rate.toFixed(1)} MiB/s`);
+  }
+
+  /** Clears the line before the summary is printed. */
+  end(): void {
+    if (this.#shown) process.stderr.write('\r\x1b[K');
+    this.#shown = false;
   }
 }

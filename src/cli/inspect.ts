@@ -71,21 +71,38 @@ export function runInspect(name: string, o: { json: boolean }): number {
   return info.exists ? 0 : 1;
 }
 
-/** Removes stale resources (only where no live owner exists) and lists what was removed. */
+/**
+ * Removes stale resources (only where no live owner exists) and lists what was removed. With a
+ * name whose buffer is still in use, says so (and who uses it).
+ */
 export function runClean(name: string | undefined, o: { json: boolean }): number {
   let removed: string[];
+  let live: string | null = null;
   try {
     removed = cleanStaleResources(name);
+    if (name !== undefined && removed.length === 0) live = liveness(name);
   } catch (err) {
     process.stderr.write(`zerobuffer clean: ${describeError(err)}\n`);
     return 1;
   }
   if (o.json) {
-    process.stdout.write(toJson({ operation: 'clean', buffer_name: name ?? null, removed }) + '\n');
+    process.stdout.write(toJson({ operation: 'clean', buffer_name: name ?? null, removed, live: live !== null }) + '\n');
+  } else if (live !== null) {
+    process.stdout.write(`buffer ${JSON.stringify(name)} is live (${live}): nothing removed\n`);
   } else if (removed.length === 0) {
     process.stdout.write(`nothing to clean${name !== undefined ? ` for ${JSON.stringify(name)}` : ''}\n`);
   } else {
     for (const p of removed) process.stdout.write(`removed ${p}\n`);
   }
   return 0;
+}
+
+/** Who keeps buffer `name` alive ("reader pid 12 alive, lock held"), or null when nobody does. */
+function liveness(name: string): string | null {
+  const info = inspectBuffer(name);
+  const who: string[] = [];
+  if (info.readerAlive) who.push(`reader pid ${info.oieb?.readerPid} alive`);
+  if (info.writerAlive) who.push(`writer pid ${info.oieb?.writerPid} alive`);
+  if (info.lockFile.held) who.push(`lock ${resourcePaths(name).lock} held`);
+  return who.length > 0 ? who.join(', ') : null;
 }

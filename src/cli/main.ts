@@ -1,11 +1,19 @@
 #!/usr/bin/env node
 // `zerobuffer` command line: read / write / inspect / clean (docs/cli.md).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Command, Option } from 'commander';
+import { packageRoot } from '../native';
 import { PATTERNS } from './patterns';
 import { parseChoice, parseNonNegativeInt, parsePositiveInt } from './common';
 import { runRead } from './read';
 import { runWrite } from './write';
 import { runClean, runInspect } from './inspect';
+
+/** This package's version (package.json). */
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 function finish(code: number): void {
   // stdout/stderr writes are synchronous for files, pipes and TTYs on Linux, so exiting right
@@ -18,10 +26,12 @@ export function buildProgram(): Command {
   program
     .name('zerobuffer')
     .description('ZeroBuffer protocol v1.0.0 shared-memory ring buffer: test reader/writer and diagnostics')
-    .showHelpAfterError();
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .showHelpAfterError("(run 'zerobuffer --help' for usage)");
 
   program
     .command('read')
+    .showHelpAfterError("(run 'zerobuffer read --help' for usage)")
     .description('create the buffer as its Reader, read frames from a writer, verify them and print a summary')
     .argument('<name>', 'buffer name')
     .option('--frames <N>', 'frames to read; 0 = until the writer is gone and the ring is drained', parseNonNegativeInt, 0)
@@ -47,6 +57,7 @@ export function buildProgram(): Command {
 
   program
     .command('write')
+    .showHelpAfterError("(run 'zerobuffer write --help' for usage)")
     .description('connect to an existing buffer as its Writer and write pattern frames')
     .argument('<name>', 'buffer name')
     .option('--frames <N>', 'frames to write; 0 = until interrupted', parseNonNegativeInt, 1000)
@@ -72,6 +83,7 @@ export function buildProgram(): Command {
 
   program
     .command('inspect')
+    .showHelpAfterError("(run 'zerobuffer inspect --help' for usage)")
     .description('show OIEB fields, utilisation, reader/writer PIDs and liveness, semaphores and lock state')
     .argument('<name>', 'buffer name')
     .option('--json', 'print one JSON object', false)
@@ -79,6 +91,7 @@ export function buildProgram(): Command {
 
   program
     .command('clean')
+    .showHelpAfterError("(run 'zerobuffer clean --help' for usage)")
     .description('remove stale resources (only when no live owner); all stale locks without a name')
     .argument('[name]', 'buffer name')
     .option('--json', 'print one JSON object', false)

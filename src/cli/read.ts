@@ -4,7 +4,7 @@ import { Reader } from '../reader';
 import { ClosedError, WriterDeadError } from '../errors';
 import { align64, DEFAULT_METADATA_SIZE, DEFAULT_PAYLOAD_SIZE, MAX_BUFFER_SIZE } from '../config';
 import { PatternVerifier, type Pattern } from './patterns';
-import { describeError, handleSignals, mibPerSecond, printSummary, round, signalExitCode, startSummary } from './common';
+import { describeError, handleSignals, mibPerSecond, printSummary, Progress, round, signalExitCode, startSummary } from './common';
 
 export interface ReadOptions {
   frames: number;
@@ -28,9 +28,11 @@ export async function runRead(name: string, o: ReadOptions): Promise<number> {
   const started = performance.now();
   let firstFrameAt = -1;
   let bytes = 0;
+  let mismatches = 0; // frames whose size or content did not match
   let ok = true;
   let reader: Reader | undefined;
   const signals = handleSignals(() => reader?.close());
+  const progress = new Progress('read');
   try {
     reader = await Reader.create(name, {
       metadataSize: o.metadataSize ?? DEFAULT_METADATA_SIZE,
@@ -80,12 +82,12 @@ export async function runRead(name: string, o: ReadOptions): Promise<number> {
           summary.metadata_size = reader.getMetadata().byteLength;
         }
         if (o.size !== undefined && frame.size !== o.size) {
-          summary.verification_errors++;
+          mismatches++;
           addError(`frame ${k} (sequence ${frame.sequence}): size ${frame.size}, expected ${o.size}`);
         } else if (verifier) {
           const at = verifier.firstMismatch(frame.data, k);
           if (at >= 0) {
-            summary.verification_errors++;
+            mismatches++;
             addError(
               `frame ${k} (sequence ${frame.sequence}): byte ${at} is ${frame.data[at]}, expected ${verifier.expectedByte(at, k)} (${o.verify} pattern)`,
             );
@@ -94,6 +96,7 @@ export async function runRead(name: string, o: ReadOptions): Promise<number> {
         if (o.size === undefined && summary.frame_size === 0) summary.frame_size = frame.size;
         bytes += frame.size;
         summary.frames++;
+        progress.update(summary.frames, bytes);
       } finally {
         frame.release();
       }
@@ -102,15 +105,17 @@ export async function runRead(name: string, o: ReadOptions): Promise<number> {
     addError(describeError(err));
     ok = false;
   } finally {
+    progress.end();
     reader?.close();
     signals.dispose();
   }
   const end = performance.now();
   summary.duration_seconds = round((end - (firstFrameAt >= 0 ? firstFrameAt : started)) / 1000, 6);
   summary.throughput_mbps = round(mibPerSecond(bytes, summary.duration_seconds), 3);
-  if (summary.verification_errors > 0) ok = false;
+  summary.verification_errors = mismatches;
+  if (mismatches > 0) ok = false;
   if (o.frames > 0 && summary.frames < o.frames) ok = false;
-  printSummary(summary, o.json, ok);
+  printSummary(summary, { json: o.json, ok, requested: o.frames, verified: o.verify });
   if (ok) return 0;
   return signals.received() ? signalExitCode(signals.received()) : 1;
 }

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Writer, type WritableFrame } from '../writer';
 import { BufferFullError, ClosedError, ZeroBufferError } from '../errors';
 import { fillPattern, type Pattern } from './patterns';
-import { describeError, handleSignals, mibPerSecond, printSummary, round, signalExitCode, sleep, startSummary } from './common';
+import { describeError, handleSignals, mibPerSecond, printSummary, Progress, round, signalExitCode, sleep, startSummary } from './common';
 
 export interface WriteOptions {
   frames: number;
@@ -39,6 +39,7 @@ export async function runWrite(name: string, o: WriteOptions): Promise<number> {
   let ok = true;
   let started = performance.now();
   const signals = handleSignals(() => writer?.close());
+  const progress = new Progress('write');
   try {
     writer = await connectWithRetry(name, o.timeoutMs, () => signals.received() !== null);
     if (signals.received()) writer.close();
@@ -58,6 +59,7 @@ export async function runWrite(name: string, o: WriteOptions): Promise<number> {
       fillPattern(frame.data, o.pattern, k);
       frame.commit();
       summary.frames++;
+      progress.update(summary.frames, summary.frames * o.size);
       if (o.delayMs > 0) await Promise.race([sleep(o.delayMs), signals.stopped]);
     }
   } catch (err) {
@@ -68,17 +70,18 @@ export async function runWrite(name: string, o: WriteOptions): Promise<number> {
         ok = false;
       }
     } else {
-      addError(o.frames > 0 ? `after ${summary.frames} of ${o.frames} frame(s): ${describeError(err)}` : describeError(err));
+      addError(describeError(err));
       ok = false;
     }
   } finally {
+    progress.end();
     writer?.close();
     signals.dispose();
   }
   summary.duration_seconds = round((performance.now() - started) / 1000, 6);
   summary.throughput_mbps = round(mibPerSecond(summary.frames * o.size, summary.duration_seconds), 3);
   if (o.frames > 0 && summary.frames < o.frames) ok = false;
-  printSummary(summary, o.json, ok);
+  printSummary(summary, { json: o.json, ok, requested: o.frames });
   if (ok) return 0;
   return signals.received() ? signalExitCode(signals.received()) : 1;
 }
