@@ -14,6 +14,7 @@
 // is safe to call directly; the TS layer validates first only to give nicer messages.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import loadBinding = require('pkg-prebuilds');
 
 /** All OIEB fields (protocol.md §3.2). u64 fields are bigint. */
 export interface OiebSnapshot {
@@ -146,23 +147,45 @@ export interface NativeBinding {
 export function packageRoot(): string {
   let dir = __dirname;
   for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'native'))) return dir;
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'binding-options.js'))) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`zerobuffer: package root not found above ${__dirname}`);
     dir = parent;
   }
 }
 
-/** Loads `build/Release/<file>` of this package (works from src/ under ts-node and from dist/). */
+/** Loads `build/Release/<file>` of this package (the harness's test-support addon). */
 export function loadAddon<T>(file: string): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(path.join(packageRoot(), 'build', 'Release', file)) as T;
 }
 
+/**
+ * Loads the library addon of the package in `root`: a local build (build/Release/zerobuffer.node,
+ * what `npm ci` makes in the repository and what an install compiles where no prebuilt fits), else
+ * the prebuilt binary the package ships for this platform. A failure says what to do.
+ */
+export function loadLibraryAddon(root: string = packageRoot()): NativeBinding {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const options = require(path.join(packageRoot(), 'binding-options.js')) as loadBinding.Options;
+  try {
+    return loadBinding<NativeBinding>(root, options);
+  } catch (err) {
+    const found = `${process.platform}-${process.arch}${fs.existsSync('/etc/alpine-release') ? ' (musl)' : ''}`;
+    throw new Error(
+      `zerobuffer-ts: cannot load its native addon on ${found}: ${String((err as Error)?.message ?? err).split('\n')[0]}\n` +
+        'The package ships a prebuilt binary for linux-x64 with glibc and builds from source elsewhere ' +
+        '(Linux with glibc only). To build it from source, install a C++20 compiler, make and cmake, then run ' +
+        '`npm rebuild zerobuffer-ts --build-from-source`.',
+      { cause: err },
+    );
+  }
+}
+
 let loaded: NativeBinding | undefined;
 
-/** Loads build/Release/zerobuffer.node once (immutable after load; safe in worker threads). */
+/** The library addon, loaded once (immutable after load; safe in worker threads). */
 export function native(): NativeBinding {
-  loaded ??= loadAddon<NativeBinding>('zerobuffer.node');
+  loaded ??= loadLibraryAddon();
   return loaded;
 }
