@@ -1,11 +1,13 @@
 // pino logging for host and servos: bindings {role, pid, scenario}; level from
 // ZEROBUFFER_LOG_LEVEL (default info). Servos log to their own file per scenario (and, with -v,
 // also to stderr as JSON lines that the host re-formats live). Nothing is ever written to a
-// servo's stdout (it carries protocol frames only).
+// servo's stdout (it carries protocol frames only). Records are formatted for humans (live -v
+// output, report attachments) by pino-pretty.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import pino, { type Logger, type DestinationStream } from 'pino';
+import pinoPretty, { prettyFactory, type PrettyOptions } from 'pino-pretty';
 
 export type { Logger };
 
@@ -106,30 +108,50 @@ export function createServoLogger(o: ServoLoggerOptions): Logger {
   );
 }
 
-/** Human-readable single line for a pino JSON record (used for -v live streaming). */
-export function formatRecord(line: string, fallbackPrefix: string): string {
-  let rec: Record<string, unknown>;
-  try {
-    rec = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return `${fallbackPrefix} ${line}`;
-  }
-  if (typeof rec !== 'object' || rec === null || !('level' in rec)) return `${fallbackPrefix} ${line}`;
-  const time = typeof rec.time === 'string' ? rec.time.slice(11, 23) : new Date().toISOString().slice(11, 23);
-  const level = (pino.levels.labels[rec.level as number] ?? String(rec.level)).toUpperCase().padEnd(5);
-  const who = `[${String(rec.role ?? '?')}:${String(rec.pid ?? '?')}]`;
-  const { level: _l, time: _t, pid: _p, role: _r, scenario: _s, runId: _id, msg, hostname: _h, ...rest } = rec;
-  const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
-  return `${time} ${level} ${who} ${String(msg ?? '')}${extra}`;
-}
-
-/** A destination that writes formatted lines to stderr (host, -v). */
-function prettyStderr(): DestinationStream {
+/**
+ * pino-pretty settings shared by the live `-v` output and the human-readable attachments: one
+ * line per record — time (UTC), level, `[role:pid]`, message, then every other field as JSON.
+ * The bindings every record repeats (scenario, runId, hostname) are left out. pino-pretty shows
+ * a `name` field as the logger's name and drops it from the fields; ours is a data field (a
+ * buffer name), so the message carries it. Error-like fields stay JSON, so that a record is
+ * always one line.
+ */
+function prettyOptions(colorize: boolean): PrettyOptions {
   return {
-    write(chunk: string): void {
-      for (const line of chunk.split('\n')) if (line !== '') process.stderr.write(`${formatRecord(line, '[host]')}\n`);
+    colorize,
+    translateTime: 'UTC:HH:MM:ss.l',
+    singleLine: true,
+    errorLikeObjectKeys: [],
+    ignore: 'pid,hostname,role,scenario,runId,name',
+    messageFormat: (log, messageKey) => {
+      const name = log.name === undefined ? '' : ` name=${String(log.name)}`;
+      return `[${String(log.role ?? '?')}:${String(log.pid ?? '?')}] ${String(log[messageKey] ?? '')}${name}`;
     },
   };
+}
+
+const prettifiers = new Map<boolean, (record: object) => string>();
+
+/** A pino JSON log line formatted for humans (no trailing newline); null if the line is no pino record. */
+export function prettyLogLine(line: string, colorize = false): string | null {
+  let rec: unknown;
+  try {
+    rec = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof rec !== 'object' || rec === null || !('level' in rec)) return null;
+  let prettify = prettifiers.get(colorize);
+  if (prettify === undefined) {
+    prettify = prettyFactory(prettyOptions(colorize));
+    prettifiers.set(colorize, prettify);
+  }
+  return prettify(rec).replace(/\n$/, '');
+}
+
+/** Colours on the live output only when stderr is a terminal. */
+export function stderrColors(): boolean {
+  return process.stderr.isTTY === true;
 }
 
 let hostLogger: Logger | undefined;
@@ -144,7 +166,7 @@ export function getHostLogger(logsDir: string): Logger {
   const streams: { stream: DestinationStream; level: pino.Level }[] = [
     { stream: pino.destination({ dest: hostLogFile, sync: true, mkdir: true }), level: 'trace' },
   ];
-  if (verboseEnabled()) streams.push({ stream: prettyStderr(), level: 'trace' });
+  if (verboseEnabled()) streams.push({ stream: pinoPretty({ ...prettyOptions(stderrColors()), destination: 2, sync: true }), level: 'trace' });
   hostLogger = pino(
     { level: logLevel(), base: { role: 'host', pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, ...bigintSafe },
     pino.multistream(streams),

@@ -1,8 +1,8 @@
-// What a servo writes besides protocol frames: its stderr, copied to a file next to its log, kept
-// as a short tail for failure messages and, with -v, streamed live; and the tail of its log file.
+// What a servo writes on stderr: copied to a file next to its log, kept as a short tail for
+// failure messages and, with -v, streamed live (its JSON log copies formatted with pino-pretty).
 import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import { formatRecord, verboseEnabled } from '../logging';
+import { prettyLogLine, stderrColors, verboseEnabled } from '../logging';
 
 const STDERR_TAIL_LINES = 60;
 
@@ -14,6 +14,7 @@ export class ServoStderr {
   constructor(stderr: Readable, path: string, prefix: string) {
     this.file = fs.createWriteStream(path, { flags: 'a' });
     const verbose = verboseEnabled();
+    const colors = stderrColors();
     let partial = '';
     stderr.setEncoding('utf8');
     stderr.on('data', (chunk: string) => {
@@ -27,7 +28,7 @@ export class ServoStderr {
           this.lines.push(line);
           if (this.lines.length > STDERR_TAIL_LINES) this.lines.shift();
         }
-        if (verbose) process.stderr.write(`${formatRecord(line, prefix)}\n`);
+        if (verbose) process.stderr.write(`${prettyLogLine(line, colors) ?? `${prefix} ${line}`}\n`);
       }
     });
   }
@@ -39,27 +40,5 @@ export class ServoStderr {
 
   end(): void {
     this.file.end();
-  }
-}
-
-/** The last `lines` records of a (pino JSON) log file, formatted for humans. */
-export function tailFile(file: string, lines: number): string {
-  try {
-    const st = fs.statSync(file);
-    const len = Math.min(st.size, 64 * 1024);
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(len);
-      fs.readSync(fd, buf, 0, len, st.size - len);
-      const all = buf.toString('utf8').split('\n').filter((l) => l !== '');
-      return all
-        .slice(-lines)
-        .map((l) => formatRecord(l, ''))
-        .join('\n');
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch (e) {
-    return `(log file unavailable: ${(e as Error).message})`;
   }
 }

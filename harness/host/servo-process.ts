@@ -11,7 +11,8 @@ import { T_HANDSHAKE, T_REAP, T_SHUTDOWN, sleep, within } from '../model/timing'
 import { processState } from '../diagnostics/pids';
 import { supervisor } from './supervisor';
 import { servoCommand, type ServoSpawnExtras } from './spawn';
-import { ServoStderr, tailFile } from './servo-output';
+import { ServoStderr } from './servo-output';
+import { logTail } from './log-tail';
 import { fail } from '../assert';
 
 export interface ExitInfo {
@@ -35,6 +36,9 @@ export interface SpawnOptions {
   logger: Logger;
   extras?: ServoSpawnExtras;
 }
+
+/** Bytes of log one failure message may quote (whole lines; the cut is noted). */
+const DIAGNOSTICS_MAX_BYTES = 64 * 1024;
 
 export class ServoDiedError extends Error {}
 export class ServoTimeoutError extends Error {}
@@ -186,7 +190,7 @@ export class ServoProcess {
 
   /** The tail of this servo's log file (and stderr tail). */
   diagnostics(lines = 40): string {
-    const parts = [`--- log tail of ${this.label}: ${this.logFile}`, tailFile(this.logFile, lines)];
+    const parts = [`--- log tail of ${this.label}: ${this.logFile}`, logTail(this.logFile, { maxLines: lines, maxBytes: DIAGNOSTICS_MAX_BYTES })];
     const stderr = this.stderr.tail(20);
     if (stderr.length > 0) parts.push(`--- stderr tail of ${this.label}`, stderr.join('\n'));
     return parts.join('\n');

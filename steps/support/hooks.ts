@@ -10,10 +10,9 @@ import { removeDeadHostLeftovers } from '../../harness/host/hygiene';
 import { ScenarioRun } from '../../harness/host/scenario';
 import { ScenarioSteps } from '../../harness/host/steps';
 import { supervisor } from '../../harness/host/supervisor';
-import { describeExit } from '../../harness/host/servo-process';
-import { tailFile } from '../../harness/host/servo-output';
+import { scenarioLogAttachment, stderrAttachment } from '../../harness/host/servo-logs';
 import { Router } from '../../harness/routing/router';
-import { formatRecord, getHostLogger, type Logger } from '../../harness/logging';
+import { getHostLogger, type Logger } from '../../harness/logging';
 import { logsRoot, reportsDir } from '../../harness/paths';
 import type { HarnessWorld } from './world';
 
@@ -29,9 +28,6 @@ interface Timing {
 }
 const timings: Timing[] = [];
 const scenarioStart = new WeakMap<object, number>();
-
-/** Max bytes of one log attachment (the file on disk is always complete). */
-const ATTACH_MAX = 256 * 1024;
 
 BeforeAll({ timeout: 200_000 }, function () {
   logger = getHostLogger(logsRoot());
@@ -73,33 +69,10 @@ After({ timeout: 60_000 }, async function (this: HarnessWorld) {
   // Logs of every servo of the scenario (also replaced/killed ones) go into the reports: always
   // for HTML/JSON/message, and they appear in the terminal summary of failing scenarios.
   for (const s of run.servos) {
-    let text = '';
-    try {
-      const st = fs.statSync(s.logFile);
-      text =
-        st.size <= ATTACH_MAX
-          ? fs
-              .readFileSync(s.logFile, 'utf8')
-              .split('\n')
-              .filter((l) => l !== '')
-              .map((l) => formatRecord(l, ''))
-              .join('\n')
-          : `(tail of ${s.logFile}; the file is complete on disk)\n${tailFile(s.logFile, 2000)}`;
-    } catch {
-      text = `(no log file ${s.logFile})`;
-    }
-    const exit = s.exit === null ? 'alive' : describeExit(s.exit);
-    this.attach(`servo ${s.label} — ${exit} — ${s.logFile}\n${text}`, { mediaType: 'text/plain', fileName: path.basename(s.logFile) });
-    try {
-      const err = fs
-        .readFileSync(s.stderrFile, 'utf8')
-        .split('\n')
-        .filter((l) => l !== '' && !l.startsWith('{"level"'))
-        .join('\n');
-      if (err !== '') this.attach(`stderr of servo ${s.label}\n${err}`, { mediaType: 'text/plain', fileName: path.basename(s.stderrFile) });
-    } catch {
-      // no stderr file
-    }
+    const log = scenarioLogAttachment(s);
+    this.attach(log.text, { mediaType: 'text/plain', fileName: log.fileName });
+    const err = stderrAttachment(s);
+    if (err !== undefined) this.attach(err.text, { mediaType: 'text/plain', fileName: err.fileName });
   }
   if (report.removed.length > 0) this.attach(`hygiene removed:\n${report.removed.join('\n')}`, { mediaType: 'text/plain', fileName: 'hygiene.txt' });
   const wall = performance.now() - (scenarioStart.get(this) ?? performance.now());
