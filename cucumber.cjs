@@ -12,7 +12,9 @@ const common = {
 
 const reports = [
   'html:reports/cucumber-report.html',
-  'junit:reports/cucumber-junit.xml',
+  // cucumber's JUnit formatter, plus a failed step's log tails after its stack (the built-in one
+  // writes no attachments)
+  ['./harness/tools/junit-formatter.cjs', 'reports/cucumber-junit.xml'],
   'message:reports/cucumber-messages.ndjson',
   'json:reports/cucumber-report.json',
 ];

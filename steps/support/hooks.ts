@@ -1,16 +1,19 @@
 // Host hooks: environment check, fresh build, stale clean-up (BeforeAll); servo start-up per
-// scenario (Before); the step being executed (BeforeStep); teardown, hygiene and log attachments
-// (After); final kill-all and timing summary (AfterAll).
+// scenario (Before); the step being executed (BeforeStep); log tails of a failing step
+// (AfterStep); teardown, hygiene and log attachments (After); final kill-all and timing summary
+// (AfterAll).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { After, AfterAll, Before, BeforeAll, BeforeStep } from '@cucumber/cucumber';
+import { After, AfterAll, AfterStep, Before, BeforeAll, BeforeStep, Status } from '@cucumber/cucumber';
 import { checkEnvironment } from '../../harness/host/environment';
 import { ensureFreshBuild } from '../../harness/host/build';
 import { removeDeadHostLeftovers } from '../../harness/host/hygiene';
 import { ScenarioRun } from '../../harness/host/scenario';
 import { ScenarioSteps } from '../../harness/host/steps';
 import { supervisor } from '../../harness/host/supervisor';
-import { scenarioLogAttachment, stderrAttachment } from '../../harness/host/servo-logs';
+import { scenarioLogAttachment, stderrAttachment, stepLogAttachment } from '../../harness/host/servo-logs';
+import { servosOfStep } from '../../harness/host/step-servos';
+import { registry } from '../../harness/registry';
 import { Router } from '../../harness/routing/router';
 import { getHostLogger, type Logger } from '../../harness/logging';
 import { logsRoot, reportsDir } from '../../harness/paths';
@@ -60,6 +63,21 @@ Before({ timeout: 30_000 }, async function (this: HarnessWorld, { pickle, gherki
 BeforeStep(function (this: HarnessWorld, { pickle, pickleStep }) {
   if (this.run === undefined) return;
   this.currentStep = this.run.steps.begin(pickle.steps.findIndex((s) => s.id === pickleStep.id));
+  this.aliveAtStep = this.run.liveServos();
+});
+
+// A failing step carries the log tails of the servos it involved as its own attachments
+// (attachments made in AfterStep belong to the step). Also after cucumber's own timeout, when the
+// step function never returned.
+AfterStep(function (this: HarnessWorld, { pickleStep, result }) {
+  const run = this.run;
+  if (run === undefined || result.status !== Status.FAILED) return;
+  const matches = registry.match(pickleStep.text);
+  if (matches.length !== 1) return;
+  for (const s of servosOfStep(run, matches[0]!.def, pickleStep.text, this.aliveAtStep)) {
+    const tail = stepLogAttachment(s);
+    this.attach(tail.text, { mediaType: 'text/plain', fileName: tail.fileName });
+  }
 });
 
 After({ timeout: 60_000 }, async function (this: HarnessWorld) {
