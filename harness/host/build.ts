@@ -10,21 +10,24 @@ import { isPidAlive } from '../diagnostics/pids';
 
 const SOURCE_DIRS = ['src', 'harness', 'steps'];
 
-function walk(dir: string, out: string[]): void {
+/** Every file under `dir` (recursively) whose name `keep` accepts. */
+export function walk(dir: string, keep: (name: string) => boolean, out: string[] = []): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
-    return;
+    return out;
   }
   for (const e of entries) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(p);
+    if (e.isDirectory()) walk(p, keep, out);
+    else if (keep(e.name)) out.push(p);
   }
+  return out;
 }
 
-function mtime(p: string): number {
+/** Modification time in ms; -1 if the file is missing. */
+export function mtime(p: string): number {
   try {
     return fs.statSync(p).mtimeMs;
   } catch {
@@ -37,7 +40,7 @@ export function staleSources(): string[] {
   const root = repoRoot();
   const stamp = mtime(path.join(root, 'dist', '.harness-build-stamp'));
   const files: string[] = [];
-  for (const d of SOURCE_DIRS) walk(path.join(root, d), files);
+  for (const d of SOURCE_DIRS) walk(path.join(root, d), (n) => n.endsWith('.ts') && !n.endsWith('.d.ts'), files);
   const stale: string[] = [];
   for (const f of files) {
     const rel = path.relative(root, f).replace(/\.ts$/, '.js');

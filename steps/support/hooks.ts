@@ -1,12 +1,13 @@
-// Host hooks: environment check, fresh build, stale clean-up (BeforeAll); servo start-up per
-// scenario (Before); the step being executed (BeforeStep); log tails of a failing step
-// (AfterStep); teardown, hygiene and log attachments (After); final kill-all and timing summary
-// (AfterAll).
+// Host hooks: environment check, fresh build, native staleness warning, stale clean-up
+// (BeforeAll); servo start-up per scenario (Before); the step being executed (BeforeStep); log
+// tails of a failing step (AfterStep); teardown, hygiene and log attachments (After); final
+// kill-all and timing summary (AfterAll).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { After, AfterAll, AfterStep, Before, BeforeAll, BeforeStep, Status } from '@cucumber/cucumber';
 import { checkEnvironment } from '../../harness/host/environment';
 import { ensureFreshBuild } from '../../harness/host/build';
+import { checkNativeBuild } from '../../harness/host/native-build';
 import { removeDeadHostLeftovers } from '../../harness/host/hygiene';
 import { ScenarioRun } from '../../harness/host/scenario';
 import { ScenarioSteps } from '../../harness/host/steps';
@@ -15,7 +16,7 @@ import { scenarioLogAttachment, stderrAttachment, stepLogAttachment } from '../.
 import { servosOfStep } from '../../harness/host/step-servos';
 import { registry } from '../../harness/registry';
 import { Router } from '../../harness/routing/router';
-import { getHostLogger, type Logger } from '../../harness/logging';
+import { getHostLogger, verboseEnabled, type Logger } from '../../harness/logging';
 import { logsRoot, reportsDir } from '../../harness/paths';
 import type { HarnessWorld } from './world';
 
@@ -39,6 +40,12 @@ BeforeAll({ timeout: 200_000 }, function () {
   if (build.rebuilt) {
     logger.info({ ms: build.ms, stale: build.stale.slice(0, 20) }, 'dist was stale: rebuilt with tsc -p tsconfig.json');
     if (build.warnings !== '') process.stderr.write(`zerobuffer harness: tsc reported type errors (JavaScript was emitted):\n${build.warnings}\n`);
+  }
+  const native = checkNativeBuild();
+  if (native !== null) {
+    logger.warn({ rebuild: 'npm run build:native' }, native);
+    // the host log reaches stderr only with -v
+    if (!verboseEnabled()) process.stderr.write(`zerobuffer harness: WARNING: ${native}\n`);
   }
   const stale = removeDeadHostLeftovers();
   if (stale.objects.length > 0 || stale.logDirs.length > 0) logger.info(stale, 'removed leftovers of earlier runs whose host process is dead');
