@@ -7,6 +7,9 @@ const common = {
   requireModule: ['ts-node/register/transpile-only'],
   require: ['steps/**/*.ts'],
   strict: true,
+  // the snippet of an undefined step: closest defined phrases, where a new one goes, and a
+  // defineStep({...}) block in this project's style (harness/tools/snippet.ts)
+  formatOptions: { snippetSyntax: './harness/tools/snippet-syntax.cjs' },
   // step timeouts are set per step definition; this is the default for hooks and plain steps
 };
 
@@ -25,7 +28,6 @@ module.exports = {
     ...common,
     tags: 'not @windows',
     format: ['progress', ...reports],
-    formatOptions: { snippetInterface: 'async-await' },
   },
   // CI: same selection, summary output (no progress bar), reports plus a usage report. Set
   // FORCE_COLOR=0 for plain text.
@@ -33,14 +35,12 @@ module.exports = {
     ...common,
     tags: 'not @windows',
     format: ['summary', ...reports, 'usage:reports/cucumber-usage.txt'],
-    formatOptions: { snippetInterface: 'async-await' },
   },
   // Step-by-step output (pretty formatter) — useful with ./test.sh -v.
   verbose: {
     ...common,
     tags: 'not @windows',
     format: ['pretty', ...reports],
-    formatOptions: { snippetInterface: 'async-await' },
   },
   // Step hygiene (used by `npm run steps:check`, which fails on undefined/ambiguous steps found
   // in the message stream — a cucumber dry run itself always exits 0).
@@ -48,6 +48,5 @@ module.exports = {
     ...common,
     dryRun: true,
     format: ['usage', 'usage-json:reports/cucumber-usage.json', 'message:reports/cucumber-check.ndjson'],
-    formatOptions: { snippetInterface: 'async-await' },
   },
 };
