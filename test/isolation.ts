@@ -7,10 +7,17 @@ import * as path from 'node:path';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
 
-const SETUP = 'mount -t tmpfs tmpfs /tmp && mount -t tmpfs tmpfs /dev/shm && exec "$@"';
+/** The checkout (dist/test/.. /..): it may itself live under /tmp, as a CI clone can. */
+const REPO = path.resolve(__dirname, '..', '..');
+
+// The checkout is bind-mounted aside before /tmp is replaced and moved back to its own path
+// afterwards, so the fixtures stay reachable wherever the checkout lives.
+const SETUP =
+  'mount --bind "$0" /mnt && mount -t tmpfs tmpfs /tmp && mkdir -p "$0" && mount --move /mnt "$0" && ' +
+  'mount -t tmpfs tmpfs /dev/shm && exec "$@"';
 
 function namespaceArgs(command: string[]): string[] {
-  return ['-m', '--propagation', 'private', 'sh', '-c', SETUP, 'sh', ...command];
+  return ['-m', '--propagation', 'private', 'sh', '-c', SETUP, REPO, ...command];
 }
 
 /**
