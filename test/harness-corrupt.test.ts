@@ -1,11 +1,11 @@
 // Unit tests of the harness's corruption module (harness/diagnostics/corrupt.ts): where the next
-// unread frame header is (steps.md §6.5) and a header field written through /dev/shm reaching the
-// Reader's mapping. Buffers are created under helpers' uniqueName (covered by the run's leak check).
+// unread frame header is (steps.md §6.5), a header field written through /dev/shm reaching the
+// Reader's mapping, and OIEB fields corrupted by name (C01) as a connecting Writer sees them. Buffers are created under helpers' uniqueName (covered by the run's leak check).
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Reader, SequenceError, Writer } from '../src/index';
+import { IncompatibleVersionError, InvalidOiebError, Reader, SequenceError, Writer } from '../src/index';
 import { StepFailure } from '../harness/assert';
-import { corruptNextFrameHeader, frameHeaderField, nextUnreadHeaderOffset, readU64At } from '../harness/diagnostics/corrupt';
+import { corruptNextFrameHeader, corruptOiebField, frameHeaderField, nextUnreadHeaderOffset, readU64At, readUIntAt, writeUIntAt } from '../harness/diagnostics/corrupt';
 import { readShm } from '../harness/diagnostics/snap';
 import { framePattern } from '../harness/model/patterns';
 import { expectErrorSync, removeLeftovers, uniqueName } from './helpers';
@@ -24,6 +24,17 @@ function ring(): { name: string; reader: Reader; writer: Writer; close(): void }
       reader.close();
     },
   };
+}
+
+/** Runs `fn` on a fresh 64/256 buffer (a reader of this process), closed afterwards. */
+function withBuffer(fn: (name: string) => void): void {
+  const name = uniqueName('oieb');
+  const reader = Reader.createSync(name, { metadataSize: 64, payloadSize: 256 });
+  try {
+    fn(name);
+  } finally {
+    reader.close();
+  }
 }
 
 function oiebOf(name: string) {
@@ -101,5 +112,62 @@ describe('harness corruption: frame header fields', () => {
     } finally {
       r.close();
     }
+  });
+});
+
+describe('harness corruption: OIEB fields by name (steps.md §6.5, C01)', () => {
+  it('operation_size and oieb_size set the u32 at 0x00 to 256, read back; a Writer then gets ZB_INVALID_OIEB', () => {
+    for (const field of ['operation_size', 'oieb_size']) {
+      withBuffer((name) => {
+        const c = corruptOiebField(name, field);
+        assert.deepEqual([c.fileOffset, c.width, c.before, c.after], [0, 4, 128n, 256n]);
+        assert.equal(oiebOf(name).oiebSize, 256);
+        // the neighbouring version bytes are untouched
+        assert.equal(readUIntAt(name, 4, 1), 1n);
+        expectErrorSync(() => Writer.connectSync(name), InvalidOiebError, 'ZB_INVALID_OIEB');
+      });
+    }
+  });
+
+  it('version sets the major byte at 0x04 to 2; a Writer then gets ZB_INCOMPATIBLE_VERSION', () => {
+    withBuffer((name) => {
+      const c = corruptOiebField(name, 'version');
+      assert.deepEqual([c.fileOffset, c.width, c.before, c.after], [4, 1, 1n, 2n]);
+      assert.deepEqual(oiebOf(name).version, { major: 2, minor: 0, patch: 0, reserved: 0 });
+      expectErrorSync(() => Writer.connectSync(name), IncompatibleVersionError, 'ZB_INCOMPATIBLE_VERSION');
+    });
+  });
+
+  it('metadata_size and payload_size become the stored value + 1; a Writer then gets ZB_INVALID_OIEB', () => {
+    for (const [field, offset, stored] of [
+      ['metadata_size', 0x08, 64n],
+      ['payload_size', 0x20, 256n],
+    ] as const) {
+      withBuffer((name) => {
+        const c = corruptOiebField(name, field);
+        assert.deepEqual([c.fileOffset, c.width, c.before, c.after], [offset, 8, stored, stored + 1n]);
+        assert.equal(readU64At(name, offset), stored + 1n);
+        expectErrorSync(() => Writer.connectSync(name), InvalidOiebError, 'ZB_INVALID_OIEB');
+      });
+    }
+  });
+
+  it('any other name fails without writing', () => {
+    withBuffer((name) => {
+      const before = readShm(name).oieb;
+      assert.throws(() => corruptOiebField(name, 'magic'), StepFailure);
+      assert.deepEqual(readShm(name).oieb, before);
+    });
+  });
+
+  it('a missing segment fails', () => {
+    assert.throws(() => corruptOiebField(uniqueName('missing'), 'oieb_size'), StepFailure);
+  });
+
+  it('a value wider than its field fails before anything is written', () => {
+    withBuffer((name) => {
+      assert.throws(() => writeUIntAt(name, 0, 4, 1n << 32n, 'oieb_size'), StepFailure);
+      assert.equal(readUIntAt(name, 0, 4), 128n);
+    });
   });
 });

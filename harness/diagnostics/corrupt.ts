@@ -1,7 +1,8 @@
 // Inspection and corruption of a buffer through the diagnostic interface (steps.md §5.2):
 // positional reads and writes on /dev/shm/<n> — on tmpfs file I/O and every process's mapping share
 // the same pages. Every write is read back and compared; writes are only made while the buffer is
-// quiescent (corruption steps, §6.5).
+// quiescent (corruption steps, §6.5). OIEB fields are corrupted by name (C01) and frame header
+// fields at the next unread header (C03, S01); the library is never told.
 import * as fs from 'node:fs';
 import { expectEqual, expectTrue, fail } from '../assert';
 import { osObjectPaths } from '../model/naming';
@@ -40,23 +41,93 @@ export function readSegmentBytes(resolved: string, fileOffset: number, len: numb
   }
 }
 
-/** Reads a u64 (little endian) at a file offset of /dev/shm/<resolved>. */
-export function readU64At(resolved: string, fileOffset: number): bigint {
-  return readSegmentBytes(resolved, fileOffset, 8).readBigUInt64LE(0);
+/** Width in bytes of an unsigned little-endian field of the segment. */
+export type FieldWidth = 1 | 4 | 8;
+
+/** Reads an unsigned little-endian field of `width` bytes at a file offset of /dev/shm/<resolved>. */
+export function readUIntAt(resolved: string, fileOffset: number, width: FieldWidth): bigint {
+  const b = readSegmentBytes(resolved, fileOffset, width);
+  return width === 8 ? b.readBigUInt64LE(0) : BigInt(b.readUIntLE(0, width));
 }
 
-/** Writes a u64 (little endian) at a file offset of /dev/shm/<resolved>, reads it back and compares. */
-export function writeU64At(resolved: string, fileOffset: number, value: bigint, what: string): void {
+/** Reads a u64 (little endian) at a file offset of /dev/shm/<resolved>. */
+export function readU64At(resolved: string, fileOffset: number): bigint {
+  return readUIntAt(resolved, fileOffset, 8);
+}
+
+/**
+ * Writes an unsigned little-endian field of `width` bytes at a file offset of /dev/shm/<resolved>,
+ * reads it back and compares. A value that does not fit the width fails (nothing is written).
+ */
+export function writeUIntAt(resolved: string, fileOffset: number, width: FieldWidth, value: bigint, what: string): void {
+  const max = (1n << BigInt(8 * width)) - 1n;
+  if (value < 0n || value > max) fail(`${what}: value ${value} does not fit a ${width}-byte unsigned field (0 … ${max})`);
+  const b = Buffer.alloc(width);
+  if (width === 8) b.writeBigUInt64LE(value, 0);
+  else b.writeUIntLE(Number(value), 0, width);
   const fd = fs.openSync(osObjectPaths(resolved).shm, 'r+');
   try {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(value, 0);
-    const n = fs.writeSync(fd, b, 0, 8, fileOffset);
-    if (n !== 8) fail(`short write of ${what} to /dev/shm/${resolved} at offset ${fileOffset}: ${n} of 8 bytes`);
+    const n = fs.writeSync(fd, b, 0, width, fileOffset);
+    if (n !== width) fail(`short write of ${what} to /dev/shm/${resolved} at offset ${fileOffset}: ${n} of ${width} bytes`);
   } finally {
     fs.closeSync(fd);
   }
-  expectEqual(`${what} read back from /dev/shm/${resolved} at offset ${fileOffset}`, value, readU64At(resolved, fileOffset));
+  expectEqual(`${what} read back from /dev/shm/${resolved} at offset ${fileOffset}`, value, readUIntAt(resolved, fileOffset, width));
+}
+
+/** How C01 corrupts one OIEB field (steps.md §6.5 field table). */
+export interface OiebFieldCorruption {
+  /** Byte offset in the OIEB (= file offset). */
+  offset: number;
+  width: FieldWidth;
+  /** The table's rule, for messages. */
+  rule: string;
+  /** The wrong value to store, given the stored one. */
+  wrongValue(stored: bigint): bigint;
+}
+
+const OIEB_SIZE_FIELD: OiebFieldCorruption = { offset: 0x00, width: 4, rule: 'u32 oieb_size := 256', wrongValue: () => 256n };
+const PLUS_ONE = (stored: bigint): bigint => stored + 1n;
+
+/**
+ * OIEB fields accepted by C01 and their wrong values (steps.md §6.5). `operation_size` is the
+ * historical name of the first field, `oieb_size` (Appendix B, 5.1).
+ */
+export const OIEB_FIELD_CORRUPTIONS: Readonly<Record<string, OiebFieldCorruption>> = {
+  operation_size: OIEB_SIZE_FIELD,
+  oieb_size: OIEB_SIZE_FIELD,
+  version: { offset: 0x04, width: 1, rule: 'version major byte := 2', wrongValue: () => 2n },
+  metadata_size: { offset: 0x08, width: 8, rule: 'u64 metadata_size := stored value + 1', wrongValue: PLUS_ONE },
+  payload_size: { offset: 0x20, width: 8, rule: 'u64 payload_size := stored value + 1', wrongValue: PLUS_ONE },
+};
+
+export function oiebFieldCorruption(name: string): OiebFieldCorruption {
+  const f = OIEB_FIELD_CORRUPTIONS[name];
+  if (f === undefined) fail(`unknown OIEB field ${JSON.stringify(name)} (accepted: ${Object.keys(OIEB_FIELD_CORRUPTIONS).join(', ')})`);
+  return f;
+}
+
+export interface FieldCorruption {
+  resolved: string;
+  field: string;
+  fileOffset: number;
+  width: FieldWidth;
+  before: bigint;
+  after: bigint;
+}
+
+/** C01: writes the wrong value of OIEB `field` into /dev/shm/<resolved>, read back and compared. */
+export function corruptOiebField(resolved: string, field: string): FieldCorruption {
+  const f = oiebFieldCorruption(field);
+  const shm = readShm(resolved);
+  if (!shm.exists) fail(`corrupt OIEB field ${field}: /dev/shm/${resolved} does not exist`);
+  if (shm.oieb === null) fail(`corrupt OIEB field ${field}: /dev/shm/${resolved} is ${shm.size} bytes, smaller than the OIEB`);
+  const before = readUIntAt(resolved, f.offset, f.width);
+  const after = f.wrongValue(before);
+  // a "corruption" that stores the value already there would leave a valid segment behind
+  expectTrue(`corrupt OIEB field ${field} (${f.rule}): the wrong value ${after} differs from the stored value ${before}`, after !== before);
+  writeUIntAt(resolved, f.offset, f.width, after, `OIEB field ${field} (${f.rule})`);
+  return { resolved, field, fileOffset: f.offset, width: f.width, before, after };
 }
 
 /**
@@ -76,14 +147,9 @@ export function nextUnreadHeaderOffset(resolved: string, oieb: OiebSnapshot): nu
   return rp;
 }
 
-export interface HeaderCorruption {
-  resolved: string;
-  field: string;
+export interface HeaderCorruption extends FieldCorruption {
   /** Ring offset of the corrupted header. */
   ringOffset: number;
-  fileOffset: number;
-  before: bigint;
-  after: bigint;
 }
 
 /** Writes `value` into `field` of the next unread frame header of /dev/shm/<resolved>, read back and compared. */
@@ -95,6 +161,6 @@ export function corruptNextFrameHeader(resolved: string, field: string, value: b
   const ringOffset = nextUnreadHeaderOffset(resolved, shm.oieb);
   const fileOffset = OIEB_BYTES + Number(shm.oieb.metadataSize) + ringOffset + f.offset;
   const before = readU64At(resolved, fileOffset);
-  writeU64At(resolved, fileOffset, value, `frame header field ${field} (ring offset ${ringOffset})`);
-  return { resolved, field, ringOffset, fileOffset, before, after: value };
+  writeUIntAt(resolved, fileOffset, 8, value, `frame header field ${field} (ring offset ${ringOffset})`);
+  return { resolved, field, ringOffset, fileOffset, width: 8, before, after: value };
 }
