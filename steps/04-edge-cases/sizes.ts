@@ -2,30 +2,17 @@
 // frame (scenario 4.7, X34–X36).
 import { FrameTooLargeError, InvalidFrameSizeError } from '../../src/index';
 import { defineStep } from '../../harness/registry';
-import { describeError, expectEqual, expectErrorClassCode, expectTrue, fail } from '../../harness/assert';
+import { describeError, expectEqual, expectTrue, fail } from '../../harness/assert';
 import { simplePattern } from '../../harness/model/patterns';
 import { FRAME_HEADER, placeable } from '../../harness/model/ring-model';
 import { T_WRITE } from '../../harness/model/timing';
-import { checkWriterUnchanged, lastRecordedWrite, recordedWrite } from '../../harness/servo/actions/write';
+import { REJECTED_BEFORE_WAITING_MS, checkRejectedWrite, lastRecordedWrite, recordedWrite } from '../../harness/servo/actions/write';
 import type { ServoContext } from '../../harness/servo/context';
-
-/** A size error is raised before any wait: within this many ms (steps.md X21, X35). */
-const REJECTED_BEFORE_WAITING_MS = 100;
 
 /** X20/X34: SNAP; attempt S(size) with T_write; lastWrite records the outcome and elapsed time. */
 async function attemptSizedWrite(ctx: ServoContext, size: number): Promise<{ ok: boolean }> {
   const r = await recordedWrite(ctx, ctx.objects.requireWriter(), simplePattern(size), T_WRITE);
   return { ok: r.ok };
-}
-
-/** The failed size attempt in lastWrite: rejected with cls/code before any wait, and UNCHANGED. */
-function checkRejectedAttempt(ctx: ServoContext, cls: typeof FrameTooLargeError | typeof InvalidFrameSizeError, code: string): { size: number; payloadSize: number } {
-  const w = ctx.objects.requireWriter();
-  const { size, result: r } = lastRecordedWrite(ctx);
-  expectErrorClassCode(`lastWrite (S(${size}))`, r.ok ? undefined : r.error, cls, code);
-  expectTrue(`S(${size}) rejected before waiting: elapsed ${r.elapsedMs.toFixed(1)} ms < ${REJECTED_BEFORE_WAITING_MS} ms`, r.elapsedMs < REJECTED_BEFORE_WAITING_MS);
-  checkWriterUnchanged(`the rejected ${size}-byte write`, w, r.before, r.after, r.seqBefore);
-  return { size, payloadSize: Number(r.before.oieb.payloadSize) };
 }
 
 defineStep({
@@ -70,7 +57,7 @@ defineStep({
   runsIn: 'process',
   summary: `lastWrite failed with FrameTooLargeError ZB_FRAME_TOO_LARGE; the size is not placeable (RING MODEL); elapsed < ${REJECTED_BEFORE_WAITING_MS} ms; UNCHANGED.`,
   servo: (ctx) => {
-    const { size, payloadSize } = checkRejectedAttempt(ctx, FrameTooLargeError, 'ZB_FRAME_TOO_LARGE');
+    const { size, payloadSize } = checkRejectedWrite(ctx, FrameTooLargeError, 'ZB_FRAME_TOO_LARGE');
     expectTrue(`RING MODEL: ${size} bytes is not placeable in a ${payloadSize}-byte ring (placeable: 1 … P − 32 or P − 16)`, !placeable(payloadSize, size));
   },
 });
@@ -91,7 +78,7 @@ defineStep({
   runsIn: 'process',
   summary: `lastWrite (size 0) failed with InvalidFrameSizeError ZB_INVALID_FRAME_SIZE within ${REJECTED_BEFORE_WAITING_MS} ms; UNCHANGED.`,
   servo: (ctx) => {
-    const { size } = checkRejectedAttempt(ctx, InvalidFrameSizeError, 'ZB_INVALID_FRAME_SIZE');
+    const { size } = checkRejectedWrite(ctx, InvalidFrameSizeError, 'ZB_INVALID_FRAME_SIZE');
     expectEqual('size of the attempted write recorded in lastWrite', 0, size);
   },
 });

@@ -62,6 +62,12 @@ export async function tryWrite(ctx: ServoContext, w: WriterEntry, data: Uint8Arr
   }
 }
 
+/** The writer's SNAP once an earlier pending write on it has settled: the state its next write starts from. */
+export async function settledSnap(ctx: ServoContext, w: WriterEntry): Promise<Snap> {
+  await ctx.writes.settle(w);
+  return ctx.snapWriter(w);
+}
+
 /** A write that must succeed; the library's error is thrown. */
 export async function write(ctx: ServoContext, w: WriterEntry, data: Uint8Array, timeoutMs: number = T_WRITE): Promise<WriteResult> {
   const r = await tryWrite(ctx, w, data, timeoutMs);
@@ -168,6 +174,19 @@ export function lastRecordedWrite(ctx: ServoContext): { size: number; result: Tr
   const result = o.details.result as TryWriteResult | undefined;
   if (result === undefined) fail(`lastWrite holds no completed write (it records a pending write's outcome)`);
   return { size: Number(o.details.size), result };
+}
+
+/** A size error is raised before any wait: within this many ms (steps.md X21, X35, C27). */
+export const REJECTED_BEFORE_WAITING_MS = 100;
+
+/** The failed size attempt in lastWrite: rejected with cls/code before any wait, and UNCHANGED. */
+export function checkRejectedWrite(ctx: ServoContext, cls: abstract new (...args: never[]) => Error, code: string): { size: number; payloadSize: number } {
+  const w = ctx.objects.requireWriter();
+  const { size, result: r } = lastRecordedWrite(ctx);
+  expectErrorClassCode(`lastWrite (S(${size}))`, r.ok ? undefined : r.error, cls, code);
+  expectTrue(`S(${size}) rejected before waiting: elapsed ${r.elapsedMs.toFixed(1)} ms < ${REJECTED_BEFORE_WAITING_MS} ms`, r.elapsedMs < REJECTED_BEFORE_WAITING_MS);
+  checkWriterUnchanged(`the rejected ${size}-byte write`, w, r.before, r.after, r.seqBefore);
+  return { size, payloadSize: Number(r.before.oieb.payloadSize) };
 }
 
 /** Pending-capable attempt (steps.md §4.3): the outcome goes to `lastWrite` when the write settles. */
