@@ -166,16 +166,20 @@ export interface PreSnapshot {
 /**
  * PRE-SNAPSHOT(n): state of the four OS objects of n before a creation. A stale-lock guard
  * (lock-guard.ts) is released in the syscall right before the lock probe, so the probe sees the
- * dead owner's lock exactly as the crash left it.
+ * dead owner's lock exactly as the crash left it. The lock is probed last: once the guard is gone,
+ * another process's stale scan (protocol.md §13) may remove the objects of a name whose PIDs are
+ * all dead, so the segment and the semaphores are observed while the guard still protects them.
  */
 export function preSnapshot(resolved: string, guard?: StaleLockGuard | null): PreSnapshot {
   const p = osObjectPaths(resolved);
-  const lockInode = fileInode(p.lock);
-  const probe = guard?.holds(p.lock) === true ? guard.releaseAndProbe(p.lock) : flockProbe(p.lock);
-  guard?.release();
   const shm = readShm(resolved);
   const dIno = fileInode(p.semData);
   const sIno = fileInode(p.semSpace);
+  const semData = { present: dIno !== null, inode: dIno, value: dIno !== null ? semaphoreValue(`/sem-w-${resolved}`) : null };
+  const semSpace = { present: sIno !== null, inode: sIno, value: sIno !== null ? semaphoreValue(`/sem-r-${resolved}`) : null };
+  const lockInode = fileInode(p.lock);
+  const probe = guard?.holds(p.lock) === true ? guard.releaseAndProbe(p.lock) : flockProbe(p.lock);
+  guard?.release();
   return {
     name: resolved,
     lock: { present: lockInode !== null, probe, inode: lockInode },
@@ -188,8 +192,8 @@ export function preSnapshot(resolved: string, guard?: StaleLockGuard | null): Pr
       readerAlive: shm.oieb !== null ? isPidAlive(shm.oieb.readerPid) : false,
       writerAlive: shm.oieb !== null ? isPidAlive(shm.oieb.writerPid) : false,
     },
-    semData: { present: dIno !== null, inode: dIno, value: dIno !== null ? semaphoreValue(`/sem-w-${resolved}`) : null },
-    semSpace: { present: sIno !== null, inode: sIno, value: sIno !== null ? semaphoreValue(`/sem-r-${resolved}`) : null },
+    semData,
+    semSpace,
   };
 }
 

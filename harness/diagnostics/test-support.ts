@@ -21,6 +21,12 @@ export interface TestSupport {
    * drops the guard's lock, probes in the very next syscall, and closes guardFd.
    */
   probeReleasingGuard(guardFd: number, path: string): FlockProbeResult;
+  /**
+   * open(O_RDONLY|O_CLOEXEC|O_NOFOLLOW) + flock(LOCK_EX|LOCK_NB) kept: returns the descriptor that
+   * holds the lock (closing it releases the lock). Throws (with errno) when the file is missing or
+   * already locked.
+   */
+  flockHold(path: string): number;
   /** sem_open(name, O_CREAT|O_EXCL, 0666, value) then sem_close. Throws (with errno) on failure. */
   semaphoreCreate(semName: string, value: number): void;
 }

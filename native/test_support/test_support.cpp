@@ -1,4 +1,4 @@
-// Harness-only helpers (never used by the library): flock probe and named-semaphore utilities.
+// Harness-only helpers (never used by the library): flock probe and hold, named-semaphore utilities.
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -115,9 +115,25 @@ Napi::Value ProbeReleasingGuard(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), r);
 }
 
+// Takes a BSD flock (LOCK_EX | LOCK_NB) on `path` through a new descriptor and returns it: the
+// lock lasts until the descriptor (or the last duplicate of it) is closed. Used to guard a lock
+// file the harness plants, so that no other process's stale scan (protocol.md §13) takes it.
+Napi::Value FlockHold(const Napi::CallbackInfo& info) {
+  const std::string path = stringArg(info, 0, "path");
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) throw osErr(info.Env(), errno, "open", path);
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    close(fd);
+    throw osErr(info.Env(), err, "flock", path);
+  }
+  return Napi::Number::New(info.Env(), fd);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("probeReleasingGuard", Napi::Function::New(env, ProbeReleasingGuard, "probeReleasingGuard"));
   exports.Set("shareLockFd", Napi::Function::New(env, ShareLockFd, "shareLockFd"));
+  exports.Set("flockHold", Napi::Function::New(env, FlockHold, "flockHold"));
   exports.Set("flockProbe", Napi::Function::New(env, FlockProbe, "flockProbe"));
   exports.Set("semaphoreValue", Napi::Function::New(env, SemaphoreValue, "semaphoreValue"));
   exports.Set("semaphoreUnlink", Napi::Function::New(env, SemaphoreUnlink, "semaphoreUnlink"));
