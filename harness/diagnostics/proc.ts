@@ -1,7 +1,8 @@
 // /proc observers of steps.md §4.5: FDS(pid), a process's umask, file modes, MAPS(pid, n) and
 // BASE(pid, n) from /proc/<pid>/maps (with the page size from smaps), and the locks of a file from
-// /proc/locks.
+// /proc/locks, with the checks steps make on them (regular file, flock owner).
 import * as fs from 'node:fs';
+import { expectTrue, fail } from '../assert';
 
 /** FDS(pid): number of entries in /proc/<pid>/fd ('self' counts the directory read's own descriptor too). */
 export function fdCount(pid: number | 'self'): number {
@@ -22,6 +23,18 @@ export function fileMode(path: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** `path` exists (lstat) and is a regular file; returns its stats. */
+export function checkRegularFile(what: string, path: string): fs.Stats {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(path);
+  } catch (e) {
+    fail(`${what} ${path} exists: ${(e as Error).message}`);
+  }
+  expectTrue(`${what} ${path} is a regular file`, st.isFile());
+  return st;
 }
 
 /** One line of /proc/<pid>/maps. */
@@ -118,4 +131,10 @@ export function locksOn(path: string): LockEntry[] {
     .filter((l) => l !== '')
     .map(parseLocksLine)
     .filter((e): e is LockEntry => e !== null && e.inode === st.ino && e.major === major && e.minor === minor);
+}
+
+/** `path` is locked with a BSD flock taken by process `pid`, per /proc/locks. */
+export function checkFlockedBy(path: string, pid: number): void {
+  const holders = locksOn(path).map((l) => `${l.type} ${l.pid}`);
+  expectTrue(`${path} is locked with a BSD flock by process ${pid} per /proc/locks`, holders.includes(`FLOCK ${pid}`), holders);
 }

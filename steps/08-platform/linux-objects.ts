@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { defineStep } from '../../harness/registry';
 import { expectEqual, expectTrue, fail } from '../../harness/assert';
 import { checkResidue } from '../../harness/diagnostics/residue';
+import { checkRegularFile } from '../../harness/diagnostics/proc';
 import { semaphoreValue } from '../../harness/diagnostics/support';
 import { OIEB_BYTES } from '../../harness/diagnostics/snap';
 import { osObjectPaths } from '../../harness/model/naming';
@@ -31,13 +32,7 @@ defineStep({
   servo: (ctx, dir: string) => {
     const e = ctx.objects.requireReader();
     const p = path.join(requireDir(dir), e.name);
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(p);
-    } catch (err) {
-      fail(`shared memory entry ${p} exists: ${(err as Error).message}`);
-    }
-    expectTrue(`${p} is a regular file`, st.isFile());
+    const st = checkRegularFile('shared memory entry', p);
     const o = ctx.snapReader(e).oieb;
     expectEqual(`${p}: size = 128 + metadata_size ${o.metadataSize} + payload_size ${o.payloadSize}`, OIEB_BYTES + Number(o.metadataSize) + Number(o.payloadSize), st.size);
     expectEqual(`${p}: owner read and write bits (mode ${(st.mode & 0o7777).toString(8)})`, 0o600, st.mode & 0o600);

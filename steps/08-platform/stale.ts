@@ -15,7 +15,7 @@ import { freshOieb } from '../../harness/diagnostics/oieb';
 import { PLANTED_MODE, plantSegment, plantSemaphores, plantStaleLock, reapedChildPid } from '../../harness/diagnostics/plant';
 import { checkFresh, preSnapshot, semValues, type PreSnapshot } from '../../harness/diagnostics/snap';
 import { fileInode, flockProbe } from '../../harness/diagnostics/support';
-import { fileMode, locksOn } from '../../harness/diagnostics/proc';
+import { checkFlockedBy, fileMode } from '../../harness/diagnostics/proc';
 import { BUFFER_CONFIGS } from '../../harness/model/config';
 import { osObjectPaths } from '../../harness/model/naming';
 import type { ServoContext } from '../../harness/servo/context';
@@ -167,8 +167,7 @@ defineStep({
     expectEqual('OIEB payload_written_count after creation', 0n, o.payloadWrittenCount);
     o.reserved.forEach((w, i) => expectEqual(`OIEB reserved word ${i} after creation`, 0n, w));
     expectEqual(`lock file ${paths.lock}: non-blocking flock probe`, 'held', flockProbe(paths.lock));
-    const holders = locksOn(paths.lock).map((l) => `${l.type} ${l.pid}`);
-    expectTrue(`lock file ${paths.lock} is flock-ed by this process (${ctx.pid}) per /proc/locks`, holders.includes(`FLOCK ${ctx.pid}`), holders);
+    checkFlockedBy(paths.lock, ctx.pid);
   },
 });
 

@@ -18,7 +18,7 @@ import { StaleLockGuard } from '../../harness/diagnostics/lock-guard';
 import { checkResidue } from '../../harness/diagnostics/residue';
 import { preSnapshot } from '../../harness/diagnostics/snap';
 import { flockProbe } from '../../harness/diagnostics/support';
-import { locksOn } from '../../harness/diagnostics/proc';
+import { checkFlockedBy, checkRegularFile } from '../../harness/diagnostics/proc';
 import { BUFFER_CONFIGS } from '../../harness/model/config';
 import { osObjectPaths } from '../../harness/model/naming';
 import { currentOrShutDownBuffer, gracefulShutdown } from '../08-platform/shutdown';
@@ -39,14 +39,7 @@ defineStep({
   runsIn: 'process',
   summary: '/tmp/zerobuffer/<resolved>.lock exists and is a regular file.',
   servo: (ctx) => {
-    const lock = osObjectPaths(ctx.objects.requireReader().name).lock;
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(lock);
-    } catch (e) {
-      fail(`lock file ${lock} exists: ${(e as Error).message}`);
-    }
-    expectTrue(`lock file ${lock} is a regular file`, st.isFile());
+    checkRegularFile('lock file', osObjectPaths(ctx.objects.requireReader().name).lock);
   },
 });
 
@@ -59,8 +52,7 @@ defineStep({
   servo: (ctx) => {
     const lock = osObjectPaths(ctx.objects.requireReader().name).lock;
     expectEqual(`non-blocking flock probe of ${lock} on a new descriptor`, 'held', flockProbe(lock));
-    const holders = locksOn(lock).map((l) => `${l.type} ${l.pid}`);
-    expectTrue(`${lock} is locked with a BSD flock by this reader (${ctx.pid}) per /proc/locks`, holders.includes(`FLOCK ${ctx.pid}`), holders);
+    checkFlockedBy(lock, ctx.pid);
   },
 });
 
