@@ -6,8 +6,10 @@
 import { native, type BufferInspection } from './native';
 import { callNative, InvalidArgumentError } from './errors';
 import { validateName } from './config';
+import { duplexServerState as serverState, type ImmutableDuplexServer, type DuplexServerState } from './duplex/server';
 
 export type { BufferInspection, OiebSnapshot, SemaphoreValues } from './native';
+export type { DuplexServerState, DuplexServerPhase } from './duplex/server';
 
 /** Fixed lock directory (§2.5; never `$TMPDIR`). */
 export const LOCK_DIR = '/tmp/zerobuffer';
@@ -62,4 +64,13 @@ export function isProcessAlive(pid: number | bigint): boolean {
 /** Protocol version implemented by the loaded addon ("1.0.0"). */
 export function protocolVersion(): string {
   return native().protocolVersion;
+}
+
+/**
+ * Test hook: a duplex server's loop phase (`waiting` = idle between requests) and its response
+ * Writer (null before the first request). Writing through that Writer publishes extra response
+ * frames the client will receive as if they were answers: for tests only (steps.md D27).
+ */
+export function duplexServerState(server: ImmutableDuplexServer): DuplexServerState {
+  return serverState(server);
 }

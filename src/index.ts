@@ -1,11 +1,22 @@
 // Public entry point of zerobuffer-ts (docs/library-api.md).
 //
-// Normal API: Reader/Frame, Writer/WritableFrame, configuration and error classes.
+// Normal API: Reader/Frame, Writer/WritableFrame, the duplex channel (DuplexClient,
+// ImmutableDuplexServer), configuration and error classes.
 // Diagnostics (inspect/clean/liveness/paths) are exported separately under `diagnostics`.
 import './dispose';
 
 export { Reader, Frame } from './reader';
 export { Writer, WritableFrame } from './writer';
+export { DuplexClient, type DuplexClientOptions } from './duplex/client';
+export { ImmutableDuplexServer, STOP_GRACE_MS, type DuplexServerOptions, type RequestHandler } from './duplex/server';
+export {
+  ProcessingMode,
+  DUPLEX_METADATA_SIZE,
+  DUPLEX_REQUEST_PAYLOAD_SIZE,
+  DUPLEX_RESPONSE_PAYLOAD_SIZE,
+  DUPLEX_RESPONSE_PERMISSIONS,
+  RESPONSE_CONNECT_WINDOW_MS,
+} from './duplex/config';
 export {
   BufferConfig,
   align64,

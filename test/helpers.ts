@@ -22,6 +22,19 @@ export function uniqueName(tag = ''): string {
   return name;
 }
 
+/** A fresh duplex channel name; both of its buffers are remembered for cleanup. */
+export function uniqueChannel(tag = ''): string {
+  const channel = `${RUN_PREFIX}${process.pid}-${counter++}${tag ? '-' + tag : ''}`;
+  created.add(`${channel}_request`);
+  created.add(`${channel}_response`);
+  return channel;
+}
+
+/** Which OS resources of either buffer of a duplex channel exist. */
+export function existingChannel(channel: string): string[] {
+  return [...existing(`${channel}_request`), ...existing(`${channel}_response`)];
+}
+
 export const SHM_DIR = '/dev/shm';
 export const LOCK_DIR = '/tmp/zerobuffer';
 
