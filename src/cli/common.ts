@@ -21,6 +21,13 @@ export interface TransferSummary {
 /** Most error messages kept in `errors` (the count is always exact in verification_errors). */
 export const MAX_REPORTED_ERRORS = 20;
 
+/** The function that appends to `errors`, keeping at most MAX_REPORTED_ERRORS messages. */
+export function errorAdder(errors: string[]): (msg: string) => void {
+  return (msg: string) => {
+    if (errors.length < MAX_REPORTED_ERRORS) errors.push(msg);
+  };
+}
+
 /** A zeroed summary plus `addError`, which keeps at most MAX_REPORTED_ERRORS messages. */
 export function startSummary(
   operation: TransferSummary['operation'],
@@ -39,10 +46,7 @@ export function startSummary(
     duration_seconds: 0,
     throughput_mbps: 0,
   };
-  const addError = (msg: string): void => {
-    if (summary.errors.length < MAX_REPORTED_ERRORS) summary.errors.push(msg);
-  };
-  return { summary, addError };
+  return { summary, addError: errorAdder(summary.errors) };
 }
 
 export function parseNonNegativeInt(value: string): number {
@@ -130,30 +134,43 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Prints the outcome. With --json: the one summary object on stdout (problems also on stderr).
- * Without: the problems on stderr, then a success line on stdout, or, when the command failed, a
- * failure line on stderr: never a success-shaped summary for a failure.
+ * Prints a command's outcome. With --json: the one summary object on stdout (problems also on
+ * stderr). Without: the problems on stderr, then `success` on stdout, or, when the command failed,
+ * `failure` on stderr: never a success-shaped line for a failure.
+ */
+export function printOutcome(command: string, summary: { errors: string[] }, o: { json: boolean; ok: boolean; success: () => string; failure: () => string }): void {
+  if (o.json) process.stdout.write(toJson(summary) + '\n');
+  for (const e of summary.errors) process.stderr.write(`zerobuffer ${command}: ${e}\n`);
+  if (o.json) return;
+  if (o.ok) process.stdout.write(o.success() + '\n');
+  else process.stderr.write(`zerobuffer ${command}: ${o.failure()}\n`);
+}
+
+/**
+ * printOutcome for `read`/`write`.
  * @param requested frames asked for (0: unbounded)
  * @param verified the reader's --verify pattern
  */
 export function printSummary(s: TransferSummary, o: { json: boolean; ok: boolean; requested: number; verified?: string }): void {
-  if (o.json) process.stdout.write(toJson(s) + '\n');
-  for (const e of s.errors) process.stderr.write(`zerobuffer ${s.operation}: ${e}\n`);
-  if (o.json) return;
   const reading = s.operation === 'read';
-  if (!o.ok) {
-    const count = o.requested > 0 ? `${s.frames} of ${o.requested}` : `${s.frames}`;
-    const bad = s.verification_errors ? `, ${s.verification_errors} with verification errors` : '';
-    process.stderr.write(`zerobuffer ${s.operation}: failed after ${count} frame(s) ${reading ? 'read' : 'written'}${bad}\n`);
-    return;
-  }
-  const checked = !reading ? '' : o.verified === 'none' ? ', content not verified' : `, all verified (${o.verified} pattern)`;
-  process.stdout.write(
-    `${reading ? 'read' : 'wrote'} ${s.frames} frame(s)` +
-      (s.frame_size ? ` of ${s.frame_size} bytes` : '') +
-      ` ${reading ? 'from' : 'to'} ${JSON.stringify(s.buffer_name)} in ${s.duration_seconds.toFixed(3)} s` +
-      ` (${s.throughput_mbps.toFixed(1)} MiB/s), metadata ${s.metadata_size} bytes${checked}\n`,
-  );
+  printOutcome(s.operation, s, {
+    json: o.json,
+    ok: o.ok,
+    failure: () => {
+      const count = o.requested > 0 ? `${s.frames} of ${o.requested}` : `${s.frames}`;
+      const bad = s.verification_errors ? `, ${s.verification_errors} with verification errors` : '';
+      return `failed after ${count} frame(s) ${reading ? 'read' : 'written'}${bad}`;
+    },
+    success: () => {
+      const checked = !reading ? '' : o.verified === 'none' ? ', content not verified' : `, all verified (${o.verified} pattern)`;
+      return (
+        `${reading ? 'read' : 'wrote'} ${s.frames} frame(s)` +
+        (s.frame_size ? ` of ${s.frame_size} bytes` : '') +
+        ` ${reading ? 'from' : 'to'} ${JSON.stringify(s.buffer_name)} in ${s.duration_seconds.toFixed(3)} s` +
+        ` (${s.throughput_mbps.toFixed(1)} MiB/s), metadata ${s.metadata_size} bytes${checked}`
+      );
+    },
+  });
 }
 
 /**

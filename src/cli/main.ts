@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `zerobuffer` command line: read / write / inspect / clean (docs/cli.md).
+// `zerobuffer` command line: read / write / serve / request / inspect / clean (docs/cli.md).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
@@ -9,6 +9,8 @@ import { parseChoice, parseNonNegativeInt, parsePositiveInt } from './common';
 import { runRead } from './read';
 import { runWrite } from './write';
 import { runClean, runInspect } from './inspect';
+import { runServe, SERVE_HANDLERS, SERVE_PAYLOAD_SIZE } from './serve';
+import { RESPONSE_CHECKS, runRequest } from './request';
 
 /** This package's version (package.json). */
 function packageVersion(): string {
@@ -25,7 +27,7 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('zerobuffer')
-    .description('ZeroBuffer protocol v1.0.0 shared-memory ring buffer: test reader/writer and diagnostics')
+    .description('ZeroBuffer protocol v1.0.0 shared-memory ring buffer: test reader/writer, duplex server/client and diagnostics')
     .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError("(run 'zerobuffer --help' for usage)");
 
@@ -75,6 +77,52 @@ export function buildProgram(): Command {
           pattern: opts.pattern,
           metadata: opts.metadata,
           delayMs: opts.delayMs,
+          timeoutMs: opts.timeoutMs,
+          json: opts.json,
+        }),
+      );
+    });
+
+  program
+    .command('serve')
+    .showHelpAfterError("(run 'zerobuffer serve --help' for usage)")
+    .description('run an immutable duplex server on <channel>: answer each request (echo, or every byte XOR 0xFF)')
+    .argument('<channel>', 'channel name (buffers <channel>_request and <channel>_response)')
+    .option('--handler <handler>', `response: ${SERVE_HANDLERS.join(', ')}`, parseChoice(SERVE_HANDLERS), 'echo')
+    .option('--requests <N>', 'requests to answer; 0 = until the client goes away or a signal', parseNonNegativeInt, 0)
+    .option('--metadata-size <B>', 'request buffer metadata size (default 4096)', parseNonNegativeInt)
+    .option('--payload-size <B>', `request ring size (default ${SERVE_PAYLOAD_SIZE / (1 << 20)} MiB)`, parsePositiveInt)
+    .option('--json', 'print one JSON summary object', false)
+    .action(async (channel: string, opts) => {
+      finish(
+        await runServe(channel, {
+          handler: opts.handler,
+          requests: opts.requests,
+          metadataSize: opts.metadataSize,
+          payloadSize: opts.payloadSize,
+          json: opts.json,
+        }),
+      );
+    });
+
+  program
+    .command('request')
+    .showHelpAfterError("(run 'zerobuffer request --help' for usage)")
+    .description('duplex client: send pattern requests one at a time, verify each response, report round-trip times')
+    .argument('<channel>', 'channel name of a running server')
+    .option('--count <N>', 'requests to send', parsePositiveInt, 1000)
+    .option('--size <BYTES>', 'payload size of every request', parsePositiveInt, 1024)
+    .option('--verify <check>', `expected response: ${RESPONSE_CHECKS.join(', ')}`, parseChoice(RESPONSE_CHECKS), 'echo')
+    .option('--payload-size <B>', 'response ring size (default 1 MiB, or 4 responses of --size if larger)', parsePositiveInt)
+    .option('--timeout-ms <MS>', 'longest wait for the server to appear and for each response', parseNonNegativeInt, 30000)
+    .option('--json', 'print one JSON summary object', false)
+    .action(async (channel: string, opts) => {
+      finish(
+        await runRequest(channel, {
+          count: opts.count,
+          size: opts.size,
+          verify: opts.verify,
+          payloadSize: opts.payloadSize,
           timeoutMs: opts.timeoutMs,
           json: opts.json,
         }),

@@ -50,12 +50,16 @@ export function makePattern(size: number, pattern: Pattern, k: number): Buffer {
 /**
  * Verifies frames against a pattern with one memcmp per frame: keeps a reference buffer of
  * `size + 256` bytes whose byte j is the pattern at j, and compares against a window of it.
+ * With `xorMask`, every expected byte is the pattern's XOR the mask (a duplex `xor` response).
  */
 export class PatternVerifier {
   private ref: Buffer = Buffer.alloc(0);
   private refSize = -1;
 
-  constructor(readonly pattern: Pattern) {}
+  constructor(
+    readonly pattern: Pattern,
+    readonly xorMask = 0,
+  ) {}
 
   /** Returns -1 when `data` equals frame `k` of the pattern, else the first mismatching offset. */
   firstMismatch(data: Uint8Array, k: number): number {
@@ -63,6 +67,7 @@ export class PatternVerifier {
     if (this.refSize < n) {
       this.ref = Buffer.allocUnsafe(n + 256);
       fillPattern(this.ref, this.pattern, 0);
+      if (this.xorMask !== 0) xorInPlace(this.ref, this.xorMask);
       this.refSize = n;
     }
     const start = this.pattern === 'sequential' ? k & 0xff : 0;
@@ -75,13 +80,20 @@ export class PatternVerifier {
 
   /** The byte expected at `offset` of frame `k`. */
   expectedByte(offset: number, k: number): number {
-    switch (this.pattern) {
-      case 'zero':
-        return 0;
-      case 'ones':
-        return 0xff;
-      case 'sequential':
-        return (k + offset) & 0xff;
-    }
+    const byte = this.pattern === 'zero' ? 0 : this.pattern === 'ones' ? 0xff : (k + offset) & 0xff;
+    return byte ^ this.xorMask;
   }
+}
+
+/**
+ * `b[i] ^= mask` for every byte, four bytes at a time where `b` is 4-byte aligned (a 3 MB
+ * response in about a millisecond instead of a byte loop's several).
+ */
+export function xorInPlace(b: Uint8Array, mask: number): void {
+  const head = Math.min(b.byteLength, (4 - (b.byteOffset & 3)) & 3);
+  for (let i = 0; i < head; i++) b[i]! ^= mask;
+  const words = new Int32Array(b.buffer, b.byteOffset + head, (b.byteLength - head) >>> 2);
+  const m = Math.imul(mask & 0xff, 0x01010101);
+  for (let i = 0; i < words.length; i++) words[i]! ^= m;
+  for (let i = head + words.length * 4; i < b.byteLength; i++) b[i]! ^= mask;
 }

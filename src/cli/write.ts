@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { Writer, type WritableFrame } from '../writer';
 import { BufferFullError, ClosedError, ZeroBufferError } from '../errors';
+import { retryWhileNotReady } from '../duplex/retry';
 import { fillPattern, type Pattern } from './patterns';
 import { describeError, handleSignals, mibPerSecond, printSummary, Progress, round, signalExitCode, sleep, startSummary } from './common';
 
@@ -15,22 +16,6 @@ export interface WriteOptions {
   json: boolean;
 }
 
-/** Errors that mean "the Reader is not (yet) ready": retried while connecting. */
-const TRANSIENT_CONNECT_CODES = new Set(['ZB_BUFFER_NOT_FOUND', 'ZB_INVALID_OIEB', 'ZB_NO_READER']);
-
-/** Connects, retrying every 100 ms up to `timeoutMs` while the buffer does not exist yet. */
-export async function connectWithRetry(name: string, timeoutMs: number, stopped: () => boolean): Promise<Writer> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await Writer.connect(name, { writeTimeoutMs: timeoutMs });
-    } catch (err) {
-      if (!(err instanceof ZeroBufferError) || !TRANSIENT_CONNECT_CODES.has(err.code) || performance.now() >= deadline || stopped()) throw err;
-      await sleep(100);
-    }
-  }
-}
-
 /** Runs the command and returns the process exit code. */
 export async function runWrite(name: string, o: WriteOptions): Promise<number> {
   const metadata = o.metadata !== undefined ? Buffer.from(o.metadata, 'utf8') : undefined;
@@ -41,7 +26,8 @@ export async function runWrite(name: string, o: WriteOptions): Promise<number> {
   const signals = handleSignals(() => writer?.close());
   const progress = new Progress('write');
   try {
-    writer = await connectWithRetry(name, o.timeoutMs, () => signals.received() !== null);
+    // Retried every 100 ms up to --timeout-ms while the Reader has not created the buffer yet.
+    writer = await retryWhileNotReady(() => Writer.connect(name, { writeTimeoutMs: o.timeoutMs }), o.timeoutMs, () => signals.received() !== null);
     if (signals.received()) writer.close();
     if (metadata !== undefined) writer.setMetadata(metadata);
     started = performance.now();
