@@ -9,8 +9,8 @@ import { parseChoice, parseNonNegativeInt, parsePositiveInt } from './common';
 import { runRead } from './read';
 import { runWrite } from './write';
 import { runClean, runInspect } from './inspect';
-import { runServe, SERVE_HANDLERS, SERVE_PAYLOAD_SIZE } from './serve';
-import { RESPONSE_CHECKS, runRequest } from './request';
+import { runServe, SERVE_HANDLERS, SERVE_PAYLOAD_SIZE, type ServeOptions } from './serve';
+import { RESPONSE_CHECKS, runRequest, type RequestOptions } from './request';
 
 /** This package's version (package.json). */
 function packageVersion(): string {
@@ -23,6 +23,11 @@ function finish(code: number): void {
   process.exit(code);
 }
 
+/** A subcommand whose usage errors name its own --help. */
+function subcommand(program: Command, name: string): Command {
+  return program.command(name).showHelpAfterError(`(run 'zerobuffer ${name} --help' for usage)`);
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -31,9 +36,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError("(run 'zerobuffer --help' for usage)");
 
-  program
-    .command('read')
-    .showHelpAfterError("(run 'zerobuffer read --help' for usage)")
+  subcommand(program, 'read')
     .description('create the buffer as its Reader, read frames from a writer, verify them and print a summary')
     .argument('<name>', 'buffer name')
     .option('--frames <N>', 'frames to read; 0 = until the writer is gone and the ring is drained', parseNonNegativeInt, 0)
@@ -57,9 +60,7 @@ export function buildProgram(): Command {
       );
     });
 
-  program
-    .command('write')
-    .showHelpAfterError("(run 'zerobuffer write --help' for usage)")
+  subcommand(program, 'write')
     .description('connect to an existing buffer as its Writer and write pattern frames')
     .argument('<name>', 'buffer name')
     .option('--frames <N>', 'frames to write; 0 = until interrupted', parseNonNegativeInt, 1000)
@@ -83,9 +84,7 @@ export function buildProgram(): Command {
       );
     });
 
-  program
-    .command('serve')
-    .showHelpAfterError("(run 'zerobuffer serve --help' for usage)")
+  subcommand(program, 'serve')
     .description('run an immutable duplex server on <channel>: answer each request (echo, or every byte XOR 0xFF)')
     .argument('<channel>', 'channel name (buffers <channel>_request and <channel>_response)')
     .option('--handler <handler>', `response: ${SERVE_HANDLERS.join(', ')}`, parseChoice(SERVE_HANDLERS), 'echo')
@@ -93,21 +92,10 @@ export function buildProgram(): Command {
     .option('--metadata-size <B>', 'request buffer metadata size (default 4096)', parseNonNegativeInt)
     .option('--payload-size <B>', `request ring size (default ${SERVE_PAYLOAD_SIZE / (1 << 20)} MiB)`, parsePositiveInt)
     .option('--json', 'print one JSON summary object', false)
-    .action(async (channel: string, opts) => {
-      finish(
-        await runServe(channel, {
-          handler: opts.handler,
-          requests: opts.requests,
-          metadataSize: opts.metadataSize,
-          payloadSize: opts.payloadSize,
-          json: opts.json,
-        }),
-      );
-    });
+    // The option names are ServeOptions' fields.
+    .action(async (channel: string, opts: ServeOptions) => finish(await runServe(channel, opts)));
 
-  program
-    .command('request')
-    .showHelpAfterError("(run 'zerobuffer request --help' for usage)")
+  subcommand(program, 'request')
     .description('duplex client: send pattern requests one at a time, verify each response, report round-trip times')
     .argument('<channel>', 'channel name of a running server')
     .option('--count <N>', 'requests to send', parsePositiveInt, 1000)
@@ -116,30 +104,16 @@ export function buildProgram(): Command {
     .option('--payload-size <B>', 'response ring size (default 1 MiB, or 4 responses of --size if larger)', parsePositiveInt)
     .option('--timeout-ms <MS>', 'longest wait for the server to appear and for each response', parseNonNegativeInt, 30000)
     .option('--json', 'print one JSON summary object', false)
-    .action(async (channel: string, opts) => {
-      finish(
-        await runRequest(channel, {
-          count: opts.count,
-          size: opts.size,
-          verify: opts.verify,
-          payloadSize: opts.payloadSize,
-          timeoutMs: opts.timeoutMs,
-          json: opts.json,
-        }),
-      );
-    });
+    // The option names are RequestOptions' fields.
+    .action(async (channel: string, opts: RequestOptions) => finish(await runRequest(channel, opts)));
 
-  program
-    .command('inspect')
-    .showHelpAfterError("(run 'zerobuffer inspect --help' for usage)")
+  subcommand(program, 'inspect')
     .description('show OIEB fields, utilisation, reader/writer PIDs and liveness, semaphores and lock state')
     .argument('<name>', 'buffer name')
     .option('--json', 'print one JSON object', false)
     .action((name: string, opts) => finish(runInspect(name, { json: opts.json })));
 
-  program
-    .command('clean')
-    .showHelpAfterError("(run 'zerobuffer clean --help' for usage)")
+  subcommand(program, 'clean')
     .description('remove stale resources (only when no live owner); all stale locks without a name')
     .argument('[name]', 'buffer name')
     .option('--json', 'print one JSON object', false)
