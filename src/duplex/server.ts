@@ -165,8 +165,11 @@ export class ImmutableDuplexServer implements AsyncDisposable {
   }
 
   async #stop(): Promise<void> {
-    if (this.#phase === 'idle') this.#phase = 'stopped';
-    await this.#starting?.catch(() => undefined);
+    if (this.#phase === 'idle') {
+      this.#phase = 'stopped';
+      return;
+    }
+    await this.#starting?.catch(() => undefined); // start() closes what it created once it sees the stop
     // Between requests nothing is owed: closing ends the wait for the next one at once.
     if (this.#phase === 'waiting') this.#closeBuffers();
     // Closing only the Writer ends a response write that waits for space; the request view stays
