@@ -59,6 +59,14 @@ export interface StepSpec {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   bound?: (...args: any[]) => number;
+  /**
+   * A 'process' step that makes its own process die on purpose later (e.g. D19: a request handler
+   * that SIGKILLs its process): the reason. The host declares that death (host/kill.ts
+   * expectDeath) before it delivers the step, i.e. before the process can die, so the death is
+   * never reported as unexpected; a later host step awaits and checks it
+   * (HostStepContext.declaredDeath).
+   */
+  armsOwnDeath?: string;
   servo?: ServoImpl;
   host?: HostImpl;
 }
@@ -178,6 +186,7 @@ class StepRegistry {
       throw new Error(`${spec.id}: a '${spec.runsIn}' step needs a host part`);
     }
     if (spec.runsIn === 'host-all' && spec.servo === undefined) throw new Error(`${spec.id}: a fan-out step needs a servo part`);
+    if (spec.armsOwnDeath !== undefined && spec.runsIn !== 'process') throw new Error(`${spec.id}: only a 'process' step can arm its own process's death`);
     if (spec.bound !== undefined && spec.boundMs !== undefined) throw new Error(`${spec.id}: give either a static boundMs or a run-time bound, not both`);
     this.defs.push({ ...spec, location, parameterCount: -1 });
     this.compiled = undefined;

@@ -13,6 +13,7 @@ import { stateKey } from '../harness/host/state';
 import type { AttachFn, HostStepContext } from '../harness/host/context';
 import { Router, settleServoResult } from '../harness/routing/router';
 import type { ServoProcess } from '../harness/host/servo-process';
+import { declaredDeath } from '../harness/host/kill';
 
 const COUNT = stateKey<number>('count');
 const seen: HostStepContext[] = [];
@@ -43,6 +44,15 @@ registry.define({
   summary: 'test',
   servo: () => undefined,
   host: (ctx, n: number) => assert.equal(ctx.state.require(COUNT), n),
+});
+registry.define({
+  id: 'Z10',
+  keyword: 'Given',
+  pattern: "the '{role}' process arms a test crash",
+  runsIn: 'process',
+  summary: 'test',
+  armsOwnDeath: 'its test handler crashes it',
+  servo: () => undefined,
 });
 registry.define({ id: 'Z09', keyword: 'Given', pattern: 'the test fan-out forgets its servos', runsIn: 'host-all', summary: 'test', host: () => undefined, servo: () => undefined });
 
@@ -114,6 +124,33 @@ describe('harness host step context', () => {
       () => settleServoResult(servo, { ...logs, Success: true, Context: { Skipped: 'not root' } }),
       (e: unknown) => e instanceof StepSkipped && e.reason === "['reader' (pid 7)] not root",
     );
+  });
+
+  it('a step that arms the death of its own process: the host declares it before delivering the step', async () => {
+    const s = scenario(["the 'crasher' process arms a test crash"]);
+    let reasonAtDelivery: string | null = 'not delivered';
+    const crasher = {
+      role: 'crasher',
+      label: "'crasher' (pid 7)",
+      pid: 7,
+      exit: null,
+      alive: true,
+      endReason: null as string | null,
+      expectEnd(reason: string) {
+        this.endReason ??= reason;
+      },
+      async executeStep() {
+        reasonAtDelivery = this.endReason;
+        return { Success: true, Error: null, Context: {}, Logs: [] };
+      },
+    };
+    const servo = crasher as unknown as ServoProcess;
+    s.run.roles.set('crasher', [servo]);
+    assert.throws(() => declaredDeath(servo), /no death of 'crasher' \(pid 7\) was declared/);
+    await cucumberRuns(s, 0);
+    assert.equal(reasonAtDelivery, 'its test handler crashes it');
+    assert.equal(declaredDeath(servo).reason, 'its test handler crashes it');
+    assert.throws(() => registry.define({ ...registry.byId('Z01')!, id: 'Z97', pattern: 'y', armsOwnDeath: 'x' }), /Z97: only a 'process' step can arm its own process's death/);
   });
 
   it('a fan-out step must deliver itself to the servos', async () => {

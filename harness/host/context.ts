@@ -11,7 +11,7 @@ import type { ScenarioState } from './state';
 import type { HostResource } from './resources';
 import type { ServoSpawnExtras } from './spawn';
 import type { ScenarioStep } from './steps';
-import { expectDeath, killRole, type ExpectedDeath } from './kill';
+import { declaredDeath, expectDeath, killRole, type ExpectedDeath } from './kill';
 
 export interface BroadcastReply {
   servo: ServoProcess;
@@ -68,6 +68,8 @@ export interface HostStepContext {
   instruct(servo: ServoProcess, op: string, args: Record<string, unknown>, timeoutMs: number): Promise<Record<string, unknown>>;
   /** Declare that `servo` is about to die on purpose; await and check the death with the handle. */
   expectDeath(servo: ServoProcess, reason: string): ExpectedDeath;
+  /** The death declared earlier for `servo` (expectDeath, or a step with `armsOwnDeath`); fails without one. */
+  declaredDeath(servo: ServoProcess): ExpectedDeath;
 
   /** The steps after this one, in order, with their keywords, resolved types and matches. */
   remainingSteps(): FollowingStep[];
@@ -117,6 +119,7 @@ export function createHostStepContext(run: ScenarioRun, router: Router, call: St
     },
     instruct: (servo, op, args, timeoutMs) => servo.instruct(op, args, timeoutMs, `for step "${step.text}"`),
     expectDeath: (servo, reason) => expectDeath(servo, reason),
+    declaredDeath: (servo) => declaredDeath(servo),
     remainingSteps: () => run.steps.after(step.index).map((s) => ({ ...s, match: matchOnHost(s.text) })),
     async runStep(following) {
       if (following.index <= step.index) fail(`step ${step.index + 1} can only run steps after itself, not step ${following.index + 1}`);

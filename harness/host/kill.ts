@@ -29,10 +29,13 @@ export interface ExpectedDeath {
   wait(expected: DeathExpectation, limitMs?: number): Promise<Death>;
 }
 
+/** The deaths declared so far, by servo (the latest declaration of a servo). */
+const declared = new WeakMap<ServoProcess, ExpectedDeath>();
+
 export function expectDeath(servo: ServoProcess, reason: string): ExpectedDeath {
   if (servo.exit !== null) fail(`${servo.label} cannot be expected to die (${reason}): it is already dead (${describeExit(servo.exit)})`);
   servo.expectEnd(reason);
-  return {
+  const death: ExpectedDeath = {
     servo,
     reason,
     async wait(expected, limitMs = T_REAP) {
@@ -41,6 +44,15 @@ export function expectDeath(servo: ServoProcess, reason: string): ExpectedDeath 
       return d;
     },
   };
+  declared.set(servo, death);
+  return death;
+}
+
+/** The death an earlier expectDeath declared for `servo` (e.g. through StepSpec.armsOwnDeath); fails without one. */
+export function declaredDeath(servo: ServoProcess): ExpectedDeath {
+  const d = declared.get(servo);
+  if (d === undefined) fail(`no death of ${servo.label} was declared: an unannounced exit would be an unexpected death`);
+  return d;
 }
 
 /**

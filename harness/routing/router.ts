@@ -12,6 +12,7 @@ import { createHostStepContext, type AttachFn, type BroadcastReply } from '../ho
 import type { ScenarioRun } from '../host/scenario';
 import type { ScenarioStep } from '../host/steps';
 import { describeExit, type ServoProcess } from '../host/servo-process';
+import { expectDeath } from '../host/kill';
 import { T_REPLACE_GRACE, within } from '../model/timing';
 import { routeStep, type Route } from './rules';
 
@@ -161,6 +162,8 @@ export class Router {
       return this.runHost(call, hostArgs, limitMs);
     }
     this.run.inherited = servo;
+    // declared before the step is delivered: from then on the process may die at any moment
+    if (def.armsOwnDeath !== undefined) expectDeath(servo, def.armsOwnDeath);
     settleServoResult(servo, await this.sendStep(servo, call, servo.role, limitMs));
   }
 
