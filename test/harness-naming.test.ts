@@ -136,6 +136,16 @@ describe('harness naming: resolve', () => {
     assert.equal(MAX_CHANNEL_NAME_BYTES, 236);
   });
 
+  it(`duplex channels: resolveChannel(base) = <base>_<runId>, at most ${MAX_CHANNEL_NAME_BYTES} bytes so that both buffer names stay valid`, () => {
+    const svc = new BufferNamingService(RUN);
+    assert.equal(svc.resolveChannel('duplex-basic'), 'duplex-basic_41233-0-7-a3f9');
+    const maxBase = 'c'.repeat(MAX_CHANNEL_NAME_BYTES - 1 - RUN.length);
+    const channel = svc.resolveChannel(maxBase);
+    assert.equal(Buffer.byteLength(channel, 'utf8'), MAX_CHANNEL_NAME_BYTES);
+    assert.equal(validateName(`${channel}_response`), `${channel}_response`, 'the longer buffer name of the longest channel is valid');
+    assert.throws(() => svc.resolveChannel(maxBase + 'c'), new RegExp(`resolved channel name .* is 237 bytes, above the protocol limit of ${MAX_CHANNEL_NAME_BYTES} bytes`));
+  });
+
   it('the limit counts UTF-8 bytes, not characters (a HARMONY feature id may be non-ASCII)', () => {
     const svc = new BufferNamingService('4242_fé'); // 7 characters, 8 bytes
     const base = 'b'.repeat(MAX_NAME_BYTES - 1 - 7); // 245 characters resolved, 246 bytes

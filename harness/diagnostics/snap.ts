@@ -75,6 +75,14 @@ export function readShm(resolved: string): ShmRead {
   }
 }
 
+/** The OIEB of /dev/shm/<resolved> by inspection (steps.md §5.2); fails when the buffer is missing. */
+export function inspectOieb(resolved: string): OiebSnapshot {
+  const r = readShm(resolved);
+  if (!r.exists) fail(`inspection of ${resolved}: /dev/shm/${resolved} does not exist`);
+  if (r.oieb === null) fail(`inspection of ${resolved}: the ${r.size}-byte segment holds no OIEB`);
+  return r.oieb;
+}
+
 export function semValues(resolved: string): { data: number | null; space: number | null } {
   return { data: semaphoreValue(`/sem-w-${resolved}`), space: semaphoreValue(`/sem-r-${resolved}`) };
 }

@@ -64,6 +64,19 @@ export class BufferNamingService {
     return resolved;
   }
 
+  /**
+   * A duplex channel (steps.md §3.1): `<base>_<runId>` like a buffer, but at most the protocol's
+   * 236 bytes, so that its buffers `<resolved>_request`/`<resolved>_response` stay valid names.
+   */
+  resolveChannel(base: string): string {
+    const resolved = this.resolve(base);
+    const bytes = Buffer.byteLength(resolved, 'utf8');
+    if (bytes > MAX_CHANNEL_NAME_BYTES) {
+      throw new Error(`resolved channel name for base ${JSON.stringify(base)} is ${bytes} bytes, above the protocol limit of ${MAX_CHANNEL_NAME_BYTES} bytes: ${resolved}`);
+    }
+    return resolved;
+  }
+
   /** Extra buffers a step creates for itself: base `<base>-<suffix>`. */
   resolveSuffixed(base: string, suffix: string): string {
     return this.resolve(`${base}-${suffix}`);

@@ -51,3 +51,18 @@ export async function within<T, U>(p: Promise<T>, ms: number, onTimeout: U): Pro
     clearTimeout(timer);
   }
 }
+
+/**
+ * Checks `condition` every `periodMs` until it holds or `limitMs` have passed (a last check at the
+ * deadline); true when it held. For states that announce no event (a library's loop phase, OIEB
+ * counters written by another process); the caller fails with its own message.
+ */
+export async function pollUntil(condition: () => boolean, limitMs: number, periodMs = 5): Promise<boolean> {
+  const deadline = now() + limitMs;
+  while (!condition()) {
+    const left = deadline - now();
+    if (left <= 0) return condition();
+    await sleep(Math.min(periodMs, left));
+  }
+  return true;
+}

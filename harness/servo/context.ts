@@ -74,7 +74,7 @@ export class ServoContext {
     await this.background.quiesce();
     this.lockGuard?.release();
     this.lockGuard = null;
-    return [...this.frames.releaseAll(), ...this.objects.disposeAll()];
+    return [...this.frames.releaseAll(), ...(await this.objects.disposeAll())];
   }
 
   /** B01: back to a clean state. */

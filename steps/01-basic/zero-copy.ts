@@ -1,7 +1,7 @@
 // Feature 01 — zero-copy writes: B17–B21.
 import { defineStep } from '../../harness/registry';
 import { expectEqual, fail } from '../../harness/assert';
-import { checkFramePattern, describeMismatch, fillFramePattern } from '../../harness/model/patterns';
+import { fillAcquired } from '../../harness/servo/actions/write';
 import { placement } from '../../harness/model/ring-model';
 import { T_WRITE } from '../../harness/model/timing';
 import { checkF, checkPatternOk, readNext } from '../../harness/servo/actions/read';
@@ -40,10 +40,7 @@ defineStep({
     const w = ctx.objects.requireWriter();
     const a = w.acquired;
     if (a === null) fail(`writer ${w.name} has no acquired zero-copy frame`);
-    expectEqual('acquired view length before filling', a.size, a.frame.data.length);
-    fillFramePattern(a.frame.data, a.sequence);
-    const mm = checkFramePattern(a.frame.data, a.sequence);
-    if (mm !== null) fail(describeMismatch('acquired view after filling', mm));
+    fillAcquired(a, 'acquired view');
   },
 });
 

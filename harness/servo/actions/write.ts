@@ -6,12 +6,12 @@
 import { BufferFullError } from '../../../src/index';
 import { StepFailure, describeError, expectEqual, expectErrorClassCode, expectTrue, fail } from '../../assert';
 import { checkUnchanged, readFrameHeader, type Snap } from '../../diagnostics/snap';
-import { framePattern } from '../../model/patterns';
+import { checkFramePattern, describeMismatch, fillFramePattern, framePattern } from '../../model/patterns';
 import { FRAME_HEADER, capacity, fits, placement, ringStateOf, frameOffset } from '../../model/ring-model';
 import { SEQ_FRAME_SIZE } from '../../model/config';
 import { T_BLOCK, T_PROBE, T_WRITE, now, sleep, within } from '../../model/timing';
 import type { ServoContext } from '../context';
-import { notePublished, type WriterEntry } from '../state/objects';
+import { notePublished, type AcquiredFrame, type WriterEntry } from '../state/objects';
 import type { PendingWrite } from '../state/pending-writes';
 
 export interface WriteResult {
@@ -103,6 +103,14 @@ export async function writeSequenced(ctx: ServoContext, size: number, seq: bigin
   const r = await write(ctx, w, framePattern(size, seq), T_WRITE);
   checkWrittenFrame(w, r, size);
   return r;
+}
+
+/** B18/D32: fills an acquired zero-copy view in place with F(size, its sequence) and verifies it. */
+export function fillAcquired(a: AcquiredFrame, what: string): void {
+  expectEqual(`${what} length before filling`, a.size, a.frame.data.length);
+  fillFramePattern(a.frame.data, a.sequence);
+  const mm = checkFramePattern(a.frame.data, a.sequence);
+  if (mm !== null) fail(describeMismatch(`${what} after filling`, mm));
 }
 
 /** B13/L08: F(1024, next) with T_probe until a write fails; exactly the RING MODEL capacity must succeed. */

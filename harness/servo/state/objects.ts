@@ -1,12 +1,15 @@
-// Library objects of a servo by role: the current reader and writer (later the duplex server and
-// client), plus one generic disposal list for everything the process owns (library objects,
-// held descriptors, scratch buffers). Disposal runs in reverse creation order.
-import { Reader, Writer, type WritableFrame } from '../../../src/index';
+// Library objects of a servo by role: the current reader, writer, duplex server and duplex client
+// (steps.md §4.1), plus one generic disposal list for everything the process owns (library
+// objects, held descriptors, scratch buffers). Disposal runs in reverse creation order.
+import { DuplexClient, ImmutableDuplexServer, Reader, Writer, type WritableFrame } from '../../../src/index';
 import { describeError, fail } from '../../assert';
 import type { Logger } from '../../logging';
 import type { BufferNamingService } from '../../model/naming';
+import type { BufferConfig } from '../../model/config';
 import type { Snap } from '../../diagnostics/snap';
+import { now } from '../../model/timing';
 import type { ReleaseEntry } from './held-frames';
+import type { ClientEntry, ServerEntry } from './duplex';
 import type { PendingWrite } from './pending-writes';
 
 export interface ReaderEntry {
@@ -55,12 +58,14 @@ export function notePublished(w: WriterEntry, seq: bigint, size: number): void {
 interface Owned {
   what: string;
   live(): boolean;
-  dispose(): void;
+  dispose(): void | Promise<void>;
 }
 
 export class LibraryObjects {
   reader: ReaderEntry | null = null;
   writer: WriterEntry | null = null;
+  server: ServerEntry | null = null;
+  client: ClientEntry | null = null;
   private owned: Owned[] = [];
 
   constructor(
@@ -79,8 +84,18 @@ export class LibraryObjects {
     return this.writer;
   }
 
+  requireServer(): ServerEntry {
+    if (this.server === null) fail(`process '${this.role}' (pid ${process.pid}) has no current duplex server`);
+    return this.server;
+  }
+
+  requireClient(): ClientEntry {
+    if (this.client === null) fail(`process '${this.role}' (pid ${process.pid}) has no current duplex client`);
+    return this.client;
+  }
+
   /** Registers anything to dispose at teardown (reverse order); returns it. */
-  own<T>(what: string, obj: T, dispose: (o: T) => void, live: (o: T) => boolean = () => true): T {
+  own<T>(what: string, obj: T, dispose: (o: T) => void | Promise<void>, live: (o: T) => boolean = () => true): T {
     this.owned.push({ what, live: () => live(obj), dispose: () => dispose(obj) });
     return obj;
   }
@@ -125,12 +140,76 @@ export class LibraryObjects {
     return e;
   }
 
+  /**
+   * Constructs (does not start) a duplex server for the resolved channel; with `current` it becomes
+   * the current server. Its errors are collected in the entry; disposal stops it.
+   */
+  createServer(base: string, config: BufferConfig, processingMode: string, current: boolean): ServerEntry {
+    const channel = this.naming.resolveChannel(base);
+    const errors: ServerEntry['errors'] = [];
+    const server = new ImmutableDuplexServer(channel, {
+      requestBuffer: { metadataSize: config.metadataSize, payloadSize: config.payloadSize },
+      // deliberately unchecked: any other mode must reach the library, which rejects it
+      processingMode: processingMode as 'SingleThread',
+      onError: (error) => {
+        errors.push({ error, at: now() });
+        this.logger.warn({ channel, err: describeError(error) }, 'duplex server reported an error');
+      },
+    });
+    const e: ServerEntry = {
+      kind: 'server',
+      server,
+      base,
+      channel,
+      request: `${channel}_request`,
+      response: `${channel}_response`,
+      config,
+      handler: null,
+      handled: [],
+      errors,
+      examined: 0,
+      responseWriter: null,
+    };
+    this.own(`duplex server ${channel}`, server, (s) => s.stop(), (s) => s.isRunning);
+    if (current) this.server = e;
+    this.logger.info({ channel, config, processingMode, current }, 'duplex server constructed');
+    return e;
+  }
+
+  /** Connects a duplex client with this response-buffer configuration; with `current` it becomes the current client. */
+  async connectClient(base: string, responseConfig: BufferConfig, current: boolean): Promise<ClientEntry> {
+    const channel = this.naming.resolveChannel(base);
+    const client = await DuplexClient.connect(channel, { responseBuffer: { metadataSize: responseConfig.metadataSize, payloadSize: responseConfig.payloadSize } });
+    const e: ClientEntry = {
+      kind: 'client',
+      client,
+      base,
+      channel,
+      request: `${channel}_request`,
+      response: `${channel}_response`,
+      nextSeq: 1n,
+      requests: [],
+      responses: [],
+      batchStartedAt: null,
+      receiving: 0,
+      consuming: true,
+      acquired: null,
+      committed: null,
+      measured: null,
+      drained: null,
+    };
+    this.own(`duplex client ${channel}`, client, (c) => c.close(), (c) => !c.closed);
+    if (current) this.client = e;
+    this.logger.info({ channel, responseConfig, current }, 'duplex client connected');
+    return e;
+  }
+
   /** Disposes everything owned, newest first; returns the problems. */
-  disposeAll(): string[] {
+  async disposeAll(): Promise<string[]> {
     const errors: string[] = [];
     for (const o of this.owned.reverse()) {
       try {
-        o.dispose();
+        await o.dispose();
       } catch (e) {
         errors.push(`disposing ${o.what}: ${describeError(e)}`);
       }
@@ -138,6 +217,8 @@ export class LibraryObjects {
     this.owned = [];
     this.reader = null;
     this.writer = null;
+    this.server = null;
+    this.client = null;
     return errors;
   }
 }
