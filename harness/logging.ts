@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import pino, { type Logger, type DestinationStream } from 'pino';
-import pinoPretty, { prettyFactory, type PrettyOptions } from 'pino-pretty';
+import type { PrettyOptions } from 'pino-pretty';
 
 export type { Logger };
 
@@ -130,6 +130,15 @@ function prettyOptions(colorize: boolean): PrettyOptions {
   };
 }
 
+/**
+ * pino-pretty (some 45 modules, ~20 ms to load) is loaded on first use: servos never format
+ * records, only the host does (live -v output, attachments, failure messages).
+ */
+function prettyModule(): typeof import('pino-pretty') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('pino-pretty') as typeof import('pino-pretty');
+}
+
 const prettifiers = new Map<boolean, (record: object) => string>();
 
 /** A pino JSON log line formatted for humans (no trailing newline); null if the line is no pino record. */
@@ -143,7 +152,7 @@ export function prettyLogLine(line: string, colorize = false): string | null {
   if (typeof rec !== 'object' || rec === null || !('level' in rec)) return null;
   let prettify = prettifiers.get(colorize);
   if (prettify === undefined) {
-    prettify = prettyFactory(prettyOptions(colorize));
+    prettify = prettyModule().prettyFactory(prettyOptions(colorize));
     prettifiers.set(colorize, prettify);
   }
   return prettify(rec).replace(/\n$/, '');
@@ -166,7 +175,7 @@ export function getHostLogger(logsDir: string): Logger {
   const streams: { stream: DestinationStream; level: pino.Level }[] = [
     { stream: pino.destination({ dest: hostLogFile, sync: true, mkdir: true }), level: 'trace' },
   ];
-  if (verboseEnabled()) streams.push({ stream: pinoPretty({ ...prettyOptions(stderrColors()), destination: 2, sync: true }), level: 'trace' });
+  if (verboseEnabled()) streams.push({ stream: prettyModule().build({ ...prettyOptions(stderrColors()), destination: 2, sync: true }), level: 'trace' });
   hostLogger = pino(
     { level: logLevel(), base: { role: 'host', pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, ...bigintSafe },
     pino.multistream(streams),
