@@ -74,6 +74,9 @@ const bigintSafe = {
   },
 };
 
+/** Where records go instead of a file (a warm servo's rehearsal of its bind). */
+export type LogSink = DestinationStream;
+
 export interface ServoLoggerOptions {
   role: string;
   scenario: string;
@@ -81,14 +84,18 @@ export interface ServoLoggerOptions {
   file: string;
   verbose: boolean;
   capture: LogCapture;
+  sink?: LogSink;
 }
 
 /** Servo logger: synchronous file destination (survives SIGKILL up to the last line), optional JSON copy on stderr. */
 export function createServoLogger(o: ServoLoggerOptions): Logger {
-  fs.mkdirSync(path.dirname(o.file), { recursive: true });
-  const streams: { stream: DestinationStream; level: pino.Level }[] = [
-    { stream: pino.destination({ dest: o.file, sync: true, mkdir: true }), level: 'trace' },
-  ];
+  const streams: { stream: DestinationStream; level: pino.Level }[] = [];
+  if (o.sink !== undefined) {
+    streams.push({ stream: o.sink, level: 'trace' });
+  } else {
+    fs.mkdirSync(path.dirname(o.file), { recursive: true });
+    streams.push({ stream: pino.destination({ dest: o.file, sync: true, mkdir: true }), level: 'trace' });
+  }
   if (o.verbose) streams.push({ stream: pino.destination({ dest: 2, sync: true }), level: 'trace' });
   const capture = o.capture;
   return pino(

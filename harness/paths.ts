@@ -31,8 +31,8 @@ export function reportsDir(): string {
 }
 
 /** Root of the per-run log directories (reports/logs, or ZEROBUFFER_LOG_DIR). */
-export function logsRoot(): string {
-  return process.env.ZEROBUFFER_LOG_DIR ?? path.join(reportsDir(), 'logs');
+export function logsRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ZEROBUFFER_LOG_DIR ?? path.join(reportsDir(), 'logs');
 }
 
 /** Compiled servo entry point. */

@@ -9,7 +9,9 @@
 //   shutdown                       → true, then the servo exits
 //   crash                          → terminates abruptly (no cleanup, no reply)
 //
-// Extensions used by our host (other servers simply do not implement them): `zb/status`.
+// Extensions used by our host (other servers simply do not implement them): `zb/status`, and
+// `initialize.LogDir`, the log directory of the scenario execution — what a warm servo, started
+// before its scenario existed, learns with its binding (servo/binding.ts).
 import type { StepLog } from '../logging';
 
 export const enum StepType {
@@ -25,6 +27,8 @@ export interface InitializeParams {
   HostPid: number;
   FeatureId: string;
   TestRunId: string;
+  /** Harness extension: where the servo writes its log for this scenario execution. */
+  LogDir?: string;
 }
 
 export interface StepTable {

@@ -3,7 +3,13 @@
 // Content-Length framing on stdin/stdout; stdout carries nothing but protocol frames.
 //
 // Environment: ZEROBUFFER_ROLE, ZEROBUFFER_RUN_ID (or HARMONY_HOST_PID + HARMONY_FEATURE_ID),
-// ZEROBUFFER_SCENARIO, ZEROBUFFER_LOG_DIR, ZEROBUFFER_LOG_LEVEL, ZEROBUFFER_VERBOSE.
+// ZEROBUFFER_SCENARIO, ZEROBUFFER_LOG_DIR, ZEROBUFFER_LOG_LEVEL, ZEROBUFFER_VERBOSE — or
+// ZEROBUFFER_WARM=1: a warm servo of the host's pool, bound to its scenario by `initialize`
+// (binding.ts). Either way the servo is bound once and serves that one scenario execution.
+//
+// Start-up does only what the handshake needs (the JSON-RPC connection); the bound part
+// (session.ts: step registry, pino, the library and its addon) is loaded while a warm servo waits
+// for its scenario, or when a servo spawned for a scenario is bound.
 
 // Nothing but protocol frames on stdout: route console output to stderr before anything loads.
 /* eslint-disable no-console */
@@ -11,111 +17,92 @@ console.log = console.error;
 console.info = console.error;
 console.debug = console.error;
 
-import * as path from 'node:path';
 import { createStreamConnection } from '../rpc/connection';
-import { methodKey, normalizeParams, toTable, type CleanupResult, type DiscoverResult, type StepResult, type ServoStatus } from '../rpc/protocol';
-import { LogCapture, createServoLogger, verboseEnabled, type Logger } from '../logging';
-import { runIdFromEnv } from '../model/naming';
-import { logsRoot } from '../paths';
+import { methodKey, normalizeParams, type ServoStatus } from '../rpc/protocol';
 import { describeError } from '../assert';
-import { registry, StepSkipped, type TableRows } from '../registry';
-import { resolveStepCall } from '../rpc/step-call';
-import { ServoContext } from './context';
+import { WARM_ENV, bindingEnv, isWarm, rebindRefusal, resolveBinding } from './binding';
+import type { ServoSession } from './session';
 
 const started = performance.now();
 const initialPpid = process.ppid;
-let role = process.env.ZEROBUFFER_ROLE ?? 'servo';
-const runId = runIdFromEnv();
-let scenario = process.env.ZEROBUFFER_SCENARIO ?? '';
-const logDir = process.env.ZEROBUFFER_LOG_DIR ?? path.join(logsRoot(), runId);
-const logFile = path.join(logDir, `${role}-${process.pid}.log`);
-const capture = new LogCapture();
-const logger: Logger = createServoLogger({ role, scenario, runId, file: logFile, verbose: verboseEnabled(), capture });
+const warm = isWarm();
+let session: ServoSession | null = null;
+/** When the bound part was loaded and the step expressions compiled (for the bind log record). */
+let loadedAt: number | null = null;
+let exiting = false;
+
+function sessionModule(): typeof import('./session') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./session') as typeof import('./session');
+}
+
+/** Binds this process to its scenario execution (once): its environment, logger and state. */
+function bind(init: Record<string, unknown> | undefined): ServoSession {
+  const b = resolveBinding(process.env, init);
+  const t0 = performance.now();
+  const mod = sessionModule();
+  Object.assign(process.env, bindingEnv(b));
+  delete process.env[WARM_ENV];
+  session = new mod.ServoSession(b, started);
+  const now = performance.now();
+  // a warm servo was started ahead of its scenario: sinceStartMs includes its wait in the pool
+  session.logger.info(
+    {
+      logFile: session.logFile,
+      warm,
+      loadedAtMs: loadedAt === null ? null : Math.round(loadedAt - started),
+      sinceStartMs: Math.round(now - started),
+      bindMs: Math.round(now - t0),
+    },
+    warm ? 'warm servo bound to its scenario' : 'servo bound',
+  );
+  return session;
+}
+
+/**
+ * The bound session. A servo spawned for a scenario binds at its first request: normally the
+ * host's `initialize`, whose Role and TestRunId are checked against the environment.
+ */
+function bound(): ServoSession {
+  if (session !== null) return session;
+  if (warm) throw new Error('this warm servo is not bound to a scenario yet: initialize {Role, TestRunId, Scenario, LogDir} first');
+  return bind(undefined);
+}
+
+/** To the servo's log once bound; before that, problems only, on stderr (the host keeps it). */
+function log(level: 'info' | 'warn' | 'error' | 'fatal', fields: Record<string, unknown>, msg: string): void {
+  if (session !== null) session.logger[level](fields, msg);
+  else if (level !== 'info') process.stderr.write(`servo ${process.pid}: ${msg} ${JSON.stringify(fields)}\n`);
+}
 
 process.on('uncaughtException', (e) => {
-  logger.fatal({ err: describeError(e), stack: (e as Error).stack }, 'uncaught exception in servo');
+  log('fatal', { err: describeError(e), stack: (e as Error).stack }, 'uncaught exception in servo');
   process.exit(70);
 });
 process.on('unhandledRejection', (e) => {
-  logger.error({ err: describeError(e) }, 'unhandled rejection in servo');
+  log('error', { err: describeError(e) }, 'unhandled rejection in servo');
 });
-
-// The step registry (same phrases and parameter types as the host).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-require('../../steps/index');
-
-const ctx = new ServoContext(role, runId, scenario, logger);
-let exiting = false;
 
 function exitNow(code: number, why: string): void {
   if (exiting) return;
   exiting = true;
-  logger.info({ why, code }, 'servo exiting');
+  log('info', { why, code }, 'servo exiting');
   // Let the OS reclaim; library objects still open are closed by their env cleanup hooks.
   setImmediate(() => process.exit(code));
 }
 
-async function gracefulExit(why: string): Promise<void> {
-  if (exiting) return;
-  try {
-    const errs = await ctx.disposeAll();
-    if (errs.length > 0) logger.warn({ errs }, 'disposal problems at exit');
-  } catch (e) {
-    logger.error({ err: describeError(e) }, 'disposal failed at exit');
-  }
-  exitNow(0, why);
+/** Disposes and exits once, whatever asked first (a shutdown request is followed by stdin EOF). */
+let closing: Promise<void> | null = null;
+function gracefulExit(why: string): Promise<void> {
+  closing ??= (async () => {
+    await session?.dispose();
+    exitNow(0, why);
+  })();
+  return closing;
 }
 
-// One step at a time; health/status answer immediately even while a step runs.
-let chain: Promise<unknown> = Promise.resolve();
-function serial<T>(fn: () => Promise<T>): Promise<T> {
-  const p = chain.then(fn, fn);
-  chain = p.catch(() => undefined);
-  return p;
-}
-
-function rowsOf(table: ReturnType<typeof toTable>): TableRows | undefined {
-  if (table === null) return undefined;
-  return table.Rows.map((r) => Object.fromEntries(table.Headers.map((h, i) => [h.trim(), (r[i] ?? '').trim()])));
-}
-
-async function executeStep(p: Record<string, unknown>): Promise<StepResult> {
-  const text = String(p.step ?? '');
-  const isBroadcast = p.isbroadcast === true;
-  const hostCtx = normalizeParams(p.context ?? {});
-  if (hostCtx.roles !== undefined && hostCtx.roles !== null && typeof hostCtx.roles === 'object') {
-    ctx.host = {
-      roles: hostCtx.roles as Record<string, number[]>,
-      scenarioBuffer: typeof hostCtx.scenariobuffer === 'string' ? hostCtx.scenariobuffer : undefined,
-    };
-  }
-  capture.start();
-  const t0 = performance.now();
-  logger.info({ step: text, broadcast: isBroadcast }, 'step start');
-  try {
-    // parse once: the definition and typed arguments the host matched, or a match of the text
-    const m = resolveStepCall(text, p.parameters, role);
-    if (m.def.servo === undefined) throw new Error(`step ${m.def.id} has no servo part (runs in ${m.def.runsIn}): ${text}`);
-    const table = rowsOf(toTable(p.table));
-    if (m.def.table === true && (table === undefined || table.length === 0)) throw new Error(`step ${m.def.id} needs a non-empty DataTable`);
-    const args = m.def.table === true ? [...m.args, table] : m.args;
-    const report = (await m.def.servo(ctx, ...args)) ?? {};
-    logger.info({ step: text, ms: Math.round(performance.now() - t0) }, 'step passed');
-    return { Success: true, Error: null, Context: report, Logs: capture.stop() };
-  } catch (e) {
-    if (e instanceof StepSkipped) {
-      logger.info({ step: text, reason: e.reason }, 'step skipped');
-      return { Success: true, Error: null, Context: { Skipped: e.reason }, Logs: capture.stop() };
-    }
-    const msg = e instanceof Error ? e.message : String(e);
-    const named = e instanceof Error && e.name !== 'StepFailure' && e.name !== 'Error' ? `${describeError(e)}` : msg;
-    logger.error({ step: text, err: named, stack: (e as Error)?.stack }, 'step failed');
-    return { Success: false, Error: named, Context: {}, Logs: capture.stop() };
-  }
-}
-
-function status(): ServoStatus {
-  return { role, pid: process.pid, runId, scenario, liveObjects: ctx.objects.liveCount(), uptimeMs: Math.round(performance.now() - started) };
+function unboundStatus(): ServoStatus {
+  return { role: '', pid: process.pid, runId: '', scenario: '', liveObjects: 0, uptimeMs: Math.round(performance.now() - started) };
 }
 
 const conn = createStreamConnection(process.stdin, process.stdout);
@@ -126,64 +113,31 @@ conn.onRequest(async (method: string, raw: unknown) => {
     case 'health':
       return true;
     case 'initialize': {
-      if (typeof p.role === 'string' && p.role !== '' && p.role !== role) {
-        logger.warn({ expected: role, got: p.role }, 'initialize names a different role than the environment; using initialize');
-        role = p.role;
+      if (session === null) bind(p);
+      else {
+        const refusal = rebindRefusal(session.binding, p);
+        if (refusal !== null) throw new Error(refusal);
       }
-      if (typeof p.scenario === 'string') scenario = p.scenario;
-      const trid = p.testrunid;
-      if (typeof trid === 'string' && trid !== '' && trid !== runId) {
-        logger.warn({ env: runId, initialize: trid }, 'TestRunId differs from the run id of this process environment');
-      }
-      logger.info({ params: p }, 'initialized');
+      session!.logger.info({ params: p }, 'initialized');
       return true;
     }
     case 'zb/status':
-      return status();
-    case 'discover': {
-      const res: DiscoverResult = {
-        Steps: registry
-          .all()
-          .filter((d) => d.servo !== undefined)
-          .map((d) => ({ Type: d.keyword, Pattern: d.pattern })),
-      };
-      return res;
-    }
+      return session === null && warm ? unboundStatus() : bound().status();
+    case 'discover':
+      return bound().discover();
     case 'executestep':
-      return serial(() => executeStep(p));
+      return bound().executeStep(p);
     case 'zb/instruct':
-      return serial(async () => {
-        const op = String(p.op ?? '');
-        const spec = registry.instruction(op);
-        capture.start();
-        try {
-          if (spec === undefined) throw new Error(`unknown instruction ${JSON.stringify(op)}`);
-          const result = (await spec.servo(ctx, (p.args ?? {}) as Record<string, unknown>)) ?? {};
-          logger.info({ op, result }, 'instruction done');
-          return { Success: true, Error: null, Result: result, Logs: capture.stop() };
-        } catch (e) {
-          logger.error({ op, err: describeError(e) }, 'instruction failed');
-          return { Success: false, Error: describeError(e), Result: {}, Logs: capture.stop() };
-        }
-      });
+      return bound().instruct(p);
     case 'zb/quiesce':
-      return serial(async () => {
-        capture.start();
-        const unobserved = await ctx.quiesce();
-        return { Success: unobserved.length === 0, Unobserved: unobserved, Errors: [], Logs: capture.stop() } satisfies CleanupResult;
-      });
+      return bound().quiesce();
     case 'cleanup':
-      return serial(async () => {
-        capture.start();
-        const unobserved = await ctx.quiesce();
-        const errors = await ctx.reset();
-        return { Success: unobserved.length === 0 && errors.length === 0, Unobserved: unobserved, Errors: errors, Logs: capture.stop() } satisfies CleanupResult;
-      });
+      return bound().cleanup();
     case 'shutdown':
       setImmediate(() => void gracefulExit('shutdown request'));
       return true;
     case 'crash':
-      logger.warn('crash requested: SIGKILL to self, no cleanup');
+      log('warn', {}, 'crash requested: SIGKILL to self, no cleanup');
       process.kill(process.pid, 'SIGKILL');
       return true;
     default:
@@ -200,6 +154,12 @@ setInterval(() => {
 process.on('SIGTERM', () => void gracefulExit('SIGTERM'));
 
 conn.listen();
-logger.info({ startupMs: Math.round(performance.now() - started), logFile }, 'servo listening');
-// Compile the step expressions while the host completes the handshake.
-setImmediate(() => registry.all());
+// Load the bound part and compile the step expressions as soon as the connection is up: a warm
+// servo does it while it waits for a scenario; for a servo spawned for a scenario the host's
+// `initialize` is already on its way and is answered right after.
+setImmediate(() => {
+  sessionModule().warmUp();
+  loadedAt = performance.now();
+  // tells the host's pool that this warm servo is ready and the next one may start loading
+  if (warm) void conn.sendNotification('zb/loaded', { pid: process.pid, ms: Math.round(loadedAt - started) });
+});
