@@ -1,24 +1,19 @@
-// Host-side handle of one servo process: spawn (compiled JS), handshake, bounded requests that
-// also fail on unexpected death, graceful shutdown with SIGKILL fallback, real SIGKILL + reap,
-// and the bookkeeping of deaths the host expects (a kill, a replacement, a deliberate crash).
-import { spawn, type ChildProcess } from 'node:child_process';
+// Host-side handle of one servo process bound to a scenario: spawned for it (compiled JS) or
+// adopted from the warm pool, the readiness handshake that binds it, bounded requests that also
+// fail on unexpected death, graceful shutdown with SIGKILL fallback, real SIGKILL + reap, and the
+// bookkeeping of deaths the host expects (a kill, a replacement, a deliberate crash).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../logging';
-import { createStreamConnection, type MessageConnection } from '../rpc/connection';
 import type { CleanupResult, ExecuteStepParams, InitializeParams, ServoStatus, StepResult } from '../rpc/protocol';
 import { T_HANDSHAKE, T_REAP, T_SHUTDOWN, sleep, within } from '../model/timing';
 import { processState } from '../diagnostics/pids';
-import { supervisor } from './supervisor';
-import { servoCommand, type ServoSpawnExtras } from './spawn';
-import { ServoStderr } from './servo-output';
+import { hasSpawnOptions, servoCommand, type ServoSpawnExtras } from './spawn';
+import { ServoChild, type ExitInfo } from './servo-child';
 import { logTail } from './log-tail';
 import { fail } from '../assert';
 
-export interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type { ExitInfo };
 
 /** An exit observed by the host: also whether the process was reaped (no zombie left). */
 export interface Death extends ExitInfo {
@@ -35,6 +30,8 @@ export interface SpawnOptions {
   logDir: string;
   logger: Logger;
   extras?: ServoSpawnExtras;
+  /** A warm servo from the pool to bind instead of spawning one (never with `extras`). */
+  warm?: ServoChild;
 }
 
 /** Bytes of log one failure message may quote (whole lines; the cut is noted). */
@@ -47,14 +44,14 @@ export class ServoProcess {
   readonly role: string;
   readonly ordinal: number;
   readonly runId: string;
-  readonly child: ChildProcess;
   readonly pid: number;
   readonly logFile: string;
   readonly stderrFile: string;
-  readonly spawnedAt = performance.now();
+  /** Taken from the warm pool (started before its scenario) rather than spawned for it. */
+  readonly adopted: boolean;
+  /** When the host asked for this servo (a spawn, or the adoption of a warm one). */
+  readonly requestedAt = performance.now();
   readyAt = 0;
-  exit: ExitInfo | null = null;
-  readonly exited: Promise<ExitInfo>;
   /**
    * Why the host expects this process to end (a kill, a replacement, teardown, a deliberate crash
    * declared by a step); null while any exit would be an unexpected death. The first reason stays.
@@ -62,53 +59,50 @@ export class ServoProcess {
   endReason: string | null = null;
   /** Set when a step timed out: teardown SIGKILLs instead of a graceful shutdown. */
   wedged = false;
-  private readonly conn: MessageConnection;
-  private readonly stderr: ServoStderr;
   private readonly logger: Logger;
 
-  private constructor(o: SpawnOptions, child: ChildProcess) {
+  private constructor(
+    o: SpawnOptions,
+    private readonly proc: ServoChild,
+  ) {
     this.role = o.role;
     this.ordinal = o.ordinal;
     this.runId = o.runId;
-    this.child = child;
-    if (child.pid === undefined) throw new Error(`spawning servo '${o.role}' failed (no pid)`);
-    this.pid = child.pid;
+    this.pid = proc.pid;
+    this.adopted = o.warm !== undefined;
     this.logFile = path.join(o.logDir, `${o.role}-${this.pid}.log`);
     this.stderrFile = path.join(o.logDir, `${o.role}-${this.pid}.stderr.log`);
     this.logger = o.logger.child({ servo: `${o.role}#${o.ordinal}`, servoPid: this.pid });
-    this.exited = new Promise<ExitInfo>((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.exit = { code, signal };
-        supervisor.forget(this);
-        this.logger.debug({ code, signal }, 'servo exited');
-        resolve(this.exit);
-      });
-    });
-    this.stderr = new ServoStderr(child.stderr!, this.stderrFile, `[${this.role}:${this.pid}]`);
-    child.stdin!.on('error', () => undefined); // EPIPE after death is reported through `exited`
-    this.conn = createStreamConnection(child.stdout!, child.stdin!);
-    this.conn.onError(() => undefined);
-    this.conn.listen();
-    supervisor.track(this);
+    proc.stderr.attach(this.stderrFile, `[${this.role}:${this.pid}]`);
+    void proc.exited.then(({ code, signal }) => this.logger.debug({ code, signal }, 'servo exited'));
   }
 
-  /** Spawn from compiled JavaScript and complete the readiness handshake (limit 10 s). */
+  /**
+   * A servo for this scenario execution — the warm one given, or one spawned from compiled
+   * JavaScript — bound by the readiness handshake (limit 10 s): `initialize` names its role, run
+   * id, scenario and log directory, and `zb/status` must report them back with the servo's PID.
+   * A servo whose handshake failed is SIGKILLed: it never serves another scenario.
+   */
   static async start(o: SpawnOptions): Promise<ServoProcess> {
+    if (o.warm !== undefined && hasSpawnOptions(o.extras)) throw new Error('a warm servo cannot take spawn options: spawn a fresh one');
     fs.mkdirSync(o.logDir, { recursive: true });
     // a servo running as another user writes its log file into the (host-owned) log directory
     if (o.extras?.uid !== undefined || o.extras?.gid !== undefined) fs.chmodSync(o.logDir, 0o1777);
-    const cmd = servoCommand(
-      {
-        ZEROBUFFER_RUN_ID: o.runId,
-        ZEROBUFFER_ROLE: o.role,
-        ZEROBUFFER_SCENARIO: o.scenario,
-        ZEROBUFFER_LOG_DIR: o.logDir,
-        ZEROBUFFER_HOST_PID: String(process.pid),
-      },
-      o.extras,
-    );
-    const child = spawn(cmd.command, cmd.args, cmd.options);
-    const sp = new ServoProcess(o, child);
+    const proc = o.warm ?? ServoChild.spawn(servoCommand(scenarioEnv(o), o.extras));
+    const sp = new ServoProcess(o, proc);
+    try {
+      await sp.handshake(o);
+    } catch (e) {
+      sp.expectEnd('readiness handshake failed');
+      await sp.kill().catch(() => undefined);
+      throw e;
+    }
+    sp.readyAt = performance.now();
+    sp.logger.debug({ ms: Math.round(sp.readyAt - sp.requestedAt), adopted: sp.adopted }, 'servo ready');
+    return sp;
+  }
+
+  private async handshake(o: SpawnOptions): Promise<void> {
     const init: InitializeParams = {
       Role: o.role,
       Platform: 'typescript',
@@ -116,17 +110,27 @@ export class ServoProcess {
       HostPid: process.pid,
       FeatureId: o.featureId,
       TestRunId: o.runId,
+      LogDir: o.logDir,
     };
-    await sp.request<boolean>('initialize', init, T_HANDSHAKE, 'readiness handshake (initialize)');
-    const st = await sp.status(T_HANDSHAKE);
-    if (st.role !== o.role || st.runId !== o.runId || st.pid !== sp.pid) {
+    // both requests at once: the servo answers them in order, and a failed initialize is reported first
+    const initialized = this.request<boolean>('initialize', init, T_HANDSHAKE, 'readiness handshake (initialize)');
+    const status = this.status(T_HANDSHAKE);
+    status.catch(() => undefined);
+    await initialized;
+    const st = await status;
+    if (st.role !== o.role || st.runId !== o.runId || st.pid !== this.pid) {
       throw new Error(
-        `servo handshake mismatch: expected {role ${o.role}, pid ${sp.pid}, runId ${o.runId}}, observed {role ${st.role}, pid ${st.pid}, runId ${st.runId}}`,
+        `servo handshake mismatch: expected {role ${o.role}, pid ${this.pid}, runId ${o.runId}}, observed {role ${st.role}, pid ${st.pid}, runId ${st.runId}}`,
       );
     }
-    sp.readyAt = performance.now();
-    sp.logger.debug({ ms: Math.round(sp.readyAt - sp.spawnedAt) }, 'servo ready');
-    return sp;
+  }
+
+  get exit(): ExitInfo | null {
+    return this.proc.exit;
+  }
+
+  get exited(): Promise<ExitInfo> {
+    return this.proc.exited;
   }
 
   get alive(): boolean {
@@ -152,7 +156,7 @@ export class ServoProcess {
       throw new ServoDiedError(`${what}: servo ${this.label} ${how} (${describeExit(x)})\n${this.diagnostics()}`);
     });
     try {
-      return await Promise.race([this.conn.sendRequest(method, params) as Promise<T>, timeout, died]);
+      return await Promise.race([this.proc.conn.sendRequest(method, params) as Promise<T>, timeout, died]);
     } finally {
       clearTimeout(timer);
     }
@@ -191,7 +195,7 @@ export class ServoProcess {
   /** The tail of this servo's log file (and stderr tail). */
   diagnostics(lines = 40): string {
     const parts = [`--- log tail of ${this.label}: ${this.logFile}`, logTail(this.logFile, { maxLines: lines, maxBytes: DIAGNOSTICS_MAX_BYTES })];
-    const stderr = this.stderr.tail(20);
+    const stderr = this.proc.stderr.tail(20);
     if (stderr.length > 0) parts.push(`--- stderr tail of ${this.label}`, stderr.join('\n'));
     return parts.join('\n');
   }
@@ -202,7 +206,7 @@ export class ServoProcess {
   }
 
   /**
-   * Graceful stop: `shutdown` (the servo disposes and exits), wait ≤ graceMs, then SIGKILL.
+   * Graceful stop: close stdin (the servo disposes and exits), wait ≤ graceMs, then SIGKILL.
    * Returns how it ended.
    */
   async stop(graceMs = T_SHUTDOWN): Promise<'exited' | 'killed' | 'killed-wedged' | 'already-dead'> {
@@ -213,16 +217,8 @@ export class ServoProcess {
       await this.kill();
       return 'killed-wedged';
     }
-    try {
-      await this.request<boolean>('shutdown', {}, Math.min(graceMs, 2000), 'shutdown');
-    } catch {
-      // fall through to waiting / SIGKILL
-    }
-    try {
-      this.child.stdin?.end();
-    } catch {
-      // ignore
-    }
+    // stdin EOF asks the servo to shut down like the `shutdown` request, without waiting for a reply
+    this.proc.endInput();
     const ended = await within(this.exited.then(() => true), graceMs, false);
     if (ended) {
       this.finish();
@@ -237,11 +233,7 @@ export class ServoProcess {
   async replace(graceMs: number): Promise<void> {
     if (this.exit !== null) return;
     this.expectEnd('replaced by a new process');
-    try {
-      this.child.stdin?.end();
-    } catch {
-      // ignore
-    }
+    this.proc.endInput();
     const ended = await within(this.exited.then(() => true), graceMs, false);
     if (!ended) await this.kill();
     this.finish();
@@ -253,13 +245,7 @@ export class ServoProcess {
    */
   async kill(limitMs = T_REAP): Promise<Death> {
     this.expectEnd('killed by the host');
-    if (this.exit === null) {
-      try {
-        process.kill(this.pid, 'SIGKILL');
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
-      }
-    }
+    this.proc.sigkill();
     return this.awaitExit(limitMs, 'SIGKILL of');
   }
 
@@ -282,9 +268,19 @@ export class ServoProcess {
   }
 
   private finish(): void {
-    this.conn.dispose();
-    this.stderr.end();
+    this.proc.dispose();
   }
+}
+
+/** The variables by which a servo spawned for this scenario knows its binding (spawn.ts). */
+function scenarioEnv(o: SpawnOptions): Record<string, string> {
+  return {
+    ZEROBUFFER_RUN_ID: o.runId,
+    ZEROBUFFER_ROLE: o.role,
+    ZEROBUFFER_SCENARIO: o.scenario,
+    ZEROBUFFER_LOG_DIR: o.logDir,
+    ZEROBUFFER_HOST_PID: String(process.pid),
+  };
 }
 
 export function describeExit(x: ExitInfo): string {

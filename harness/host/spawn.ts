@@ -1,6 +1,7 @@
 // How a servo process is launched: compiled JavaScript (never a TypeScript loader), the harness's
 // environment, and what a host step may add for the process under test — extra environment
-// variables, a launcher prefix that sets limits before exec'ing the servo, another uid/gid.
+// variables, a launcher prefix that sets limits before exec'ing the servo, another uid/gid. A warm
+// servo of the pool is launched without a scenario and without options (warmServoCommand).
 import type { SpawnOptions as ChildSpawnOptions } from 'node:child_process';
 import { servoEntry } from '../paths';
 
@@ -19,8 +20,21 @@ export interface ServoSpawnExtras {
   gid?: number;
 }
 
-/** The variables by which a servo knows its role, run and log directory (set by the host only). */
-export const HARNESS_ENV = ['ZEROBUFFER_RUN_ID', 'ZEROBUFFER_ROLE', 'ZEROBUFFER_SCENARIO', 'ZEROBUFFER_LOG_DIR', 'ZEROBUFFER_HOST_PID'] as const;
+/** Does a step ask for anything a servo must be started with (so a warm servo cannot serve)? */
+export function hasSpawnOptions(extras: ServoSpawnExtras | undefined): boolean {
+  if (extras === undefined) return false;
+  return Object.keys(extras.env ?? {}).length > 0 || (extras.launcher?.length ?? 0) > 0 || extras.uid !== undefined || extras.gid !== undefined;
+}
+
+/**
+ * The variables by which a servo knows its role, run and log directory, or that it is a warm servo
+ * waiting for `initialize` (set by the host only).
+ */
+export const HARNESS_ENV = ['ZEROBUFFER_RUN_ID', 'ZEROBUFFER_ROLE', 'ZEROBUFFER_SCENARIO', 'ZEROBUFFER_LOG_DIR', 'ZEROBUFFER_HOST_PID', 'ZEROBUFFER_WARM'] as const;
+export type HarnessVariable = (typeof HARNESS_ENV)[number];
+
+/** What names a scenario execution: a warm servo must not inherit them from the host's environment. */
+const SCENARIO_ENV: readonly HarnessVariable[] = ['ZEROBUFFER_RUN_ID', 'ZEROBUFFER_ROLE', 'ZEROBUFFER_SCENARIO'];
 
 export interface ServoCommand {
   command: string;
@@ -29,7 +43,7 @@ export interface ServoCommand {
 }
 
 export function servoCommand(
-  harnessEnv: Record<(typeof HARNESS_ENV)[number], string>,
+  harnessEnv: Partial<Record<HarnessVariable, string>>,
   extras: ServoSpawnExtras = {},
   base: NodeJS.ProcessEnv = process.env,
 ): ServoCommand {
@@ -43,4 +57,15 @@ export function servoCommand(
   if (extras.uid !== undefined) options.uid = extras.uid;
   if (extras.gid !== undefined) options.gid = extras.gid;
   return { command: command!, args, options };
+}
+
+/**
+ * A warm servo for the pool: started before its scenario exists, so without a run id, role or
+ * scenario (`initialize` binds it, servo/binding.ts) and without spawn options. The log root it
+ * inherits (ZEROBUFFER_LOG_DIR of the host, if set) is only a fallback: the host sends LogDir.
+ */
+export function warmServoCommand(base: NodeJS.ProcessEnv = process.env): ServoCommand {
+  const env = { ...base };
+  for (const k of SCENARIO_ENV) delete env[k];
+  return servoCommand({ ZEROBUFFER_WARM: '1', ZEROBUFFER_HOST_PID: String(process.pid) }, {}, env);
 }

@@ -1,0 +1,86 @@
+// One servo OS process as spawned — before and after it is bound to a scenario: the child, its
+// JSON-RPC connection, its exit and its stderr. The supervisor tracks it from spawn to exit, so
+// that a warm servo waiting in the pool dies with the others when the host is interrupted.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createStreamConnection, type MessageConnection } from '../rpc/connection';
+import { supervisor } from './supervisor';
+import { ServoStderr } from './servo-output';
+import type { ServoCommand } from './spawn';
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class ServoChild {
+  readonly pid: number;
+  readonly conn: MessageConnection;
+  readonly stderr: ServoStderr;
+  readonly spawnedAt = performance.now();
+  exit: ExitInfo | null = null;
+  readonly exited: Promise<ExitInfo>;
+  /**
+   * A warm servo's notice that it has loaded its bound part (`zb/loaded`): true then, false if it
+   * exited first. A servo spawned for a scenario sends none (it loads for its handshake).
+   */
+  readonly loaded: Promise<boolean>;
+  isLoaded = false;
+
+  private constructor(private readonly child: ChildProcess) {
+    if (child.pid === undefined) throw new Error(`spawning a servo failed (no pid): ${child.spawnfile}`);
+    this.pid = child.pid;
+    this.exited = new Promise<ExitInfo>((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        supervisor.forget(this);
+        resolve(this.exit);
+      });
+    });
+    this.stderr = new ServoStderr(child.stderr!, `[warm:${this.pid}]`);
+    child.stdin!.on('error', () => undefined); // EPIPE after death is reported through `exited`
+    this.conn = createStreamConnection(child.stdout!, child.stdin!);
+    this.conn.onError(() => undefined);
+    this.loaded = new Promise<boolean>((resolve) => {
+      this.conn.onNotification('zb/loaded', () => {
+        this.isLoaded = true;
+        resolve(true);
+      });
+      void this.exited.then(() => resolve(false));
+    });
+    this.conn.listen();
+    supervisor.track(this);
+  }
+
+  static spawn(cmd: ServoCommand): ServoChild {
+    return new ServoChild(spawn(cmd.command, cmd.args, cmd.options));
+  }
+
+  get alive(): boolean {
+    return this.exit === null;
+  }
+
+  /** Closes the servo's stdin: a servo exits on EOF. */
+  endInput(): void {
+    try {
+      this.child.stdin?.end();
+    } catch {
+      // already closed
+    }
+  }
+
+  /** SIGKILL, unless it is gone already (the caller awaits `exited`). */
+  sigkill(): void {
+    if (this.exit !== null) return;
+    try {
+      process.kill(this.pid, 'SIGKILL');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+    }
+  }
+
+  /** The host is done with it: stop listening and close the stderr copy. */
+  dispose(): void {
+    this.conn.dispose();
+    this.stderr.end();
+  }
+}
