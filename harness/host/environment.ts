@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseScale, SCALE_ENV } from '../model/scale';
 import { repoRoot } from '../paths';
+import { poolSizeFromEnv } from './warm-pool';
 
 export const MIN_SHM_FREE = 256 * 1024 * 1024;
 export const MIN_NOFILE = 1024;
@@ -13,6 +14,8 @@ export interface EnvironmentReport {
   shmFreeBytes: number;
   nofile: number;
   lockDir: string;
+  /** Idle warm servos the host keeps (ZEROBUFFER_WARM_POOL; 0: none). */
+  warmPool: number;
 }
 
 function softNofile(): number {
@@ -62,6 +65,12 @@ export function checkEnvironment(): EnvironmentReport {
   }
   const scale = parseScale(process.env[SCALE_ENV]);
   if (scale instanceof Error) problems.push(scale.message);
+  let warmPool = 0;
+  try {
+    warmPool = poolSizeFromEnv();
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
   if (problems.length > 0) throw new Error(`zerobuffer harness: environment requirements not met:\n  - ${problems.join('\n  - ')}`);
-  return { glibc, shmFreeBytes: shmFree, nofile, lockDir: LOCK_DIR };
+  return { glibc, shmFreeBytes: shmFree, nofile, lockDir: LOCK_DIR, warmPool };
 }

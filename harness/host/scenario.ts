@@ -1,6 +1,8 @@
 // Scenario bookkeeping on the host: run id, naming, the steps, the servos of this scenario
 // execution (started, replaced, killed), the scenario buffer, the host's own state and library
 // objects, and teardown (quiesce → host resources → shutdown → SIGKILL fallback → hygiene).
+// Servos come from the warm pool when one is idle and no spawn options are asked for; the pool is
+// topped up once their handshakes are done.
 import * as path from 'node:path';
 import { BufferNamingService, makeRunId } from '../model/naming';
 import type { Logger } from '../logging';
@@ -9,7 +11,8 @@ import { T_SHUTDOWN } from '../model/timing';
 import { describeError } from '../assert';
 import { ServoProcess, describeExit } from './servo-process';
 import { removeRunObjects } from './hygiene';
-import type { ServoSpawnExtras } from './spawn';
+import { hasSpawnOptions, type ServoSpawnExtras } from './spawn';
+import type { WarmPool } from './warm-pool';
 import type { ScenarioSteps } from './steps';
 import { ScenarioState } from './state';
 import { HostResources } from './resources';
@@ -49,6 +52,7 @@ export class ScenarioRun {
     readonly featureId: string,
     readonly steps: ScenarioSteps,
     hostLogger: Logger,
+    private readonly pool?: WarmPool,
   ) {
     this.namedRoles = rolesNamedIn(steps.texts());
     this.runId = makeRunId(process.pid, process.env.CUCUMBER_WORKER_ID ?? '0', ordinal);
@@ -60,24 +64,37 @@ export class ScenarioRun {
   /** Start one servo for every named role, in parallel, and wait for their handshakes. */
   async start(): Promise<void> {
     const t0 = performance.now();
-    const results = await Promise.allSettled(this.namedRoles.map((r) => this.spawn(r)));
+    const results = await Promise.allSettled(this.namedRoles.map((r) => this.launch(r)));
+    this.pool?.fill();
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     this.startMs = performance.now() - t0;
     if (failed.length > 0) throw new Error(`starting servos failed:\n${failed.map((f) => describeError(f.reason)).join('\n')}`);
-    this.logger.info({ roles: this.namedRoles, ms: Math.round(this.startMs) }, 'servos ready');
+    const adopted = this.servos.filter((s) => s.adopted).length;
+    this.logger.info({ roles: this.namedRoles, ms: Math.round(this.startMs), adopted }, 'servos ready');
   }
 
-  /** Spawn a servo for `role` and append it to the role's list. */
+  /** Start a servo for `role` during the scenario and append it to the role's list. */
   async spawn(role: string, extras?: ServoSpawnExtras): Promise<ServoProcess> {
-    const sp = await this.spawnDetached(role, extras);
+    try {
+      return await this.launch(role, extras);
+    } finally {
+      this.pool?.fill();
+    }
+  }
+
+  private async launch(role: string, extras?: ServoSpawnExtras): Promise<ServoProcess> {
+    const sp = await this.startServo(role, extras);
     const list = this.roles.get(role) ?? [];
     this.roles.set(role, list);
     list.push(sp);
     return sp;
   }
 
-  /** Spawn a servo of `role` that is not (yet) in the role's list. */
-  private async spawnDetached(role: string, extras?: ServoSpawnExtras): Promise<ServoProcess> {
+  /**
+   * A servo of `role` that is not (yet) in the role's list: a warm one from the pool, or one
+   * spawned for it when the pool has none idle or the step asks for spawn options.
+   */
+  private async startServo(role: string, extras?: ServoSpawnExtras): Promise<ServoProcess> {
     this.spawnCount.set(role, (this.spawnCount.get(role) ?? 0) + 1);
     const sp = await ServoProcess.start({
       role,
@@ -88,6 +105,7 @@ export class ScenarioRun {
       logDir: this.logDir,
       logger: this.logger,
       extras,
+      warm: hasSpawnOptions(extras) ? undefined : this.pool?.take(),
     });
     this.servos.push(sp);
     return sp;
@@ -109,7 +127,7 @@ export class ScenarioRun {
    */
   async prepareStandby(role: string): Promise<void> {
     if (this.standby.has(role)) return;
-    const sp = await this.spawnDetached(role);
+    const sp = await this.startServo(role).finally(() => this.pool?.fill());
     this.standby.set(role, sp);
     this.logger.info({ role, pid: sp.pid }, 'standby process started for a later replacement');
   }
@@ -165,8 +183,10 @@ export class ScenarioRun {
         }
       }),
     );
+    const tQuiesced = performance.now();
     problems.push(...(await this.resources.disposeAll()));
     this.state.clear();
+    const tDisposed = performance.now();
     await Promise.all(
       live.map(async (s) => {
         try {
@@ -181,10 +201,14 @@ export class ScenarioRun {
     for (const s of this.servos) {
       if (s.exit !== null && s.endReason === null) problems.push(`${s.label} died unexpectedly (${describeExit(s.exit)})`);
     }
+    const tStopped = performance.now();
     const removed = removeRunObjects(this.runId);
     if (removed.length > 0) this.logger.info({ removed }, 'hygiene: removed leftovers of this run id');
-    const ms = performance.now() - t0;
-    this.logger.info({ ms: Math.round(ms), unobserved, problems }, 'scenario teardown done');
+    const end = performance.now();
+    const ms = end - t0;
+    const phases = { quiesce: tQuiesced - t0, hostObjects: tDisposed - tQuiesced, stop: tStopped - tDisposed, hygiene: end - tStopped };
+    const phasesMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
+    this.logger.info({ ms: Math.round(ms), phasesMs, unobserved, problems }, 'scenario teardown done');
     return { unobserved, problems, removed, ms };
   }
 }

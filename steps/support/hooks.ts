@@ -1,7 +1,7 @@
-// Host hooks: environment check, fresh build, native staleness warning, stale clean-up
-// (BeforeAll); servo start-up per scenario (Before); the step being executed (BeforeStep); log
-// tails of a failing step (AfterStep); teardown, hygiene and log attachments (After); final
-// kill-all and timing summary (AfterAll).
+// Host hooks: environment check, fresh build, native staleness warning, stale clean-up, the warm
+// pool of servos (BeforeAll); servo start-up per scenario (Before); the step being executed
+// (BeforeStep); log tails of a failing step (AfterStep); teardown, hygiene and log attachments
+// (After); draining the pool, final kill-all and timing summary (AfterAll).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { After, AfterAll, AfterStep, Before, BeforeAll, BeforeStep, Status } from '@cucumber/cucumber';
@@ -12,6 +12,10 @@ import { removeDeadHostLeftovers } from '../../harness/host/hygiene';
 import { ScenarioRun } from '../../harness/host/scenario';
 import { ScenarioSteps } from '../../harness/host/steps';
 import { supervisor } from '../../harness/host/supervisor';
+import { ServoChild } from '../../harness/host/servo-child';
+import { warmServoCommand } from '../../harness/host/spawn';
+import { WarmPool } from '../../harness/host/warm-pool';
+import { warmPriority } from '../../harness/host/priority';
 import { scenarioLogAttachment, stderrAttachment, stepLogAttachment } from '../../harness/host/servo-logs';
 import { servosOfStep } from '../../harness/host/step-servos';
 import { registry } from '../../harness/registry';
@@ -22,6 +26,8 @@ import type { HarnessWorld } from './world';
 
 let logger: Logger;
 let ordinal = 0;
+/** This host's (this worker's) warm servos; each parallel worker keeps its own. */
+let pool: WarmPool | undefined;
 interface Timing {
   scenario: string;
   runId: string;
@@ -49,6 +55,11 @@ BeforeAll({ timeout: 200_000 }, function () {
   }
   const stale = removeDeadHostLeftovers();
   if (stale.objects.length > 0 || stale.logDirs.length > 0) logger.info(stale, 'removed leftovers of earlier runs whose host process is dead');
+  // after the build: warm servos run the compiled JavaScript as it is now
+  if (env.warmPool > 0) {
+    pool = new WarmPool(env.warmPool, () => ServoChild.spawn(warmServoCommand()), warmPriority(), logger);
+    pool.fill();
+  }
   logger.info({ env, worker: process.env.CUCUMBER_WORKER_ID ?? '0' }, 'harness ready');
 });
 
@@ -59,7 +70,7 @@ Before({ timeout: 30_000 }, async function (this: HarnessWorld, { pickle, gherki
   scenarioStart.set(this, performance.now());
   ordinal += 1;
   const featureId = path.basename(pickle.uri).replace(/\.feature$/, '');
-  const run = new ScenarioRun(ordinal, pickle.name, featureId, ScenarioSteps.fromPickle(pickle, gherkinDocument), logger);
+  const run = new ScenarioRun(ordinal, pickle.name, featureId, ScenarioSteps.fromPickle(pickle, gherkinDocument), logger, pool);
   this.run = run;
   this.router = new Router(run);
   run.logger.info({ uri: pickle.uri, roles: run.namedRoles }, 'scenario start');
@@ -113,7 +124,8 @@ After({ timeout: 60_000 }, async function (this: HarnessWorld) {
   if (errors.length > 0) throw new Error(`scenario teardown of "${run.name}" (run id ${run.runId}):\n${errors.join('\n')}`);
 });
 
-AfterAll(function () {
+AfterAll({ timeout: 10_000 }, async function () {
+  await pool?.drain(2000);
   const killed = supervisor.killAll();
   if (killed.length > 0) logger?.warn({ killed }, 'servos still alive at the end of the run were SIGKILLed');
   if (timings.length === 0) return;
