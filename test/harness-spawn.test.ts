@@ -1,9 +1,9 @@
 // Unit tests of how a servo is launched (harness/host/spawn.ts): compiled JavaScript without a
 // TypeScript loader, the harness's environment (not overridable), extra environment, a launcher
-// prefix and uid/gid.
+// prefix and uid/gid; a warm servo without a scenario; which requests need a fresh spawn.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { servoCommand } from '../harness/host/spawn';
+import { hasSpawnOptions, servoCommand, warmServoCommand } from '../harness/host/spawn';
 import { servoEntry } from '../harness/paths';
 
 const HARNESS = {
@@ -41,5 +41,22 @@ describe('harness servo launch command', () => {
     assert.equal(c.options.uid, 65534);
     assert.equal(c.options.gid, 65534);
     assert.equal(servoCommand(HARNESS, { launcher: [] }).command, process.execPath, 'an empty launcher is no launcher');
+  });
+
+  it('a warm servo: no run id, role or scenario (not even inherited), ZEROBUFFER_WARM=1, the log root kept', () => {
+    const c = warmServoCommand({ PATH: '/bin', NODE_OPTIONS: '-r ts-node/register', ZEROBUFFER_RUN_ID: 'stale', ZEROBUFFER_ROLE: 'stale', ZEROBUFFER_SCENARIO: 'stale', ZEROBUFFER_LOG_DIR: '/logs' });
+    assert.deepEqual(c.options.env, { PATH: '/bin', ZEROBUFFER_LOG_DIR: '/logs', ZEROBUFFER_WARM: '1', ZEROBUFFER_HOST_PID: String(process.pid) });
+    assert.deepEqual([c.command, ...c.args], [process.execPath, servoEntry()]);
+    assert.throws(() => servoCommand(HARNESS, { env: { ZEROBUFFER_WARM: '1' } }), /ZEROBUFFER_WARM is set by the harness/);
+  });
+
+  it('spawn options that need a fresh servo: environment, launcher, uid, gid — not an empty request', () => {
+    assert.equal(hasSpawnOptions(undefined), false);
+    assert.equal(hasSpawnOptions({}), false);
+    assert.equal(hasSpawnOptions({ env: {}, launcher: [] }), false);
+    assert.equal(hasSpawnOptions({ env: { A: '1' } }), true);
+    assert.equal(hasSpawnOptions({ launcher: ['/bin/sh', '-c', 'exec "$0" "$@"'] }), true);
+    assert.equal(hasSpawnOptions({ uid: 0 }), true);
+    assert.equal(hasSpawnOptions({ gid: 0 }), true);
   });
 });
