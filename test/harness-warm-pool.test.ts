@@ -95,9 +95,12 @@ async function loadAll(spawned: FakeServo[]): Promise<void> {
 }
 
 describe('warm pool', () => {
-  it('size: ZEROBUFFER_WARM_POOL, default 8, 0 turns it off; anything else stops the run', () => {
-    assert.equal(DEFAULT_POOL_SIZE, 8);
-    assert.equal(poolSizeFromEnv({}), 8);
+  it('size: ZEROBUFFER_WARM_POOL per worker, 0 turns it off, anything else stops the run; the default is shared by the workers', () => {
+    assert.equal(DEFAULT_POOL_SIZE, 12);
+    assert.equal(poolSizeFromEnv({}), 12);
+    assert.equal(poolSizeFromEnv({ CUCUMBER_TOTAL_WORKERS: '2' }), 6);
+    assert.equal(poolSizeFromEnv({ CUCUMBER_TOTAL_WORKERS: '5' }), 3);
+    assert.equal(poolSizeFromEnv({ CUCUMBER_TOTAL_WORKERS: '2', ZEROBUFFER_WARM_POOL: '8' }), 8);
     assert.equal(poolSizeFromEnv({ ZEROBUFFER_WARM_POOL: '0' }), 0);
     assert.equal(poolSizeFromEnv({ ZEROBUFFER_WARM_POOL: ' 3 ' }), 3);
     for (const bad of ['-1', '2.5', 'many', '17']) assert.throws(() => poolSizeFromEnv({ ZEROBUFFER_WARM_POOL: bad }), /ZEROBUFFER_WARM_POOL must be an integer from 0 to 16/);

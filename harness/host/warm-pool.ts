@@ -16,10 +16,10 @@ import type { ServoChild } from './servo-child';
 import type { WarmPriority } from './priority';
 
 /**
- * Servos kept warm when ZEROBUFFER_WARM_POOL is not set: four scenarios of two roles, enough to
- * cover a run of short scenarios with what was loaded during a long one (about 70 MB each).
+ * Servos kept warm when ZEROBUFFER_WARM_POOL is not set, shared among the parallel workers: enough
+ * to cover a run of short scenarios with what was loaded during a long one (about 70 MB each).
  */
-export const DEFAULT_POOL_SIZE = 8;
+export const DEFAULT_POOL_SIZE = 12;
 const MAX_POOL_SIZE = 16;
 /** Warm servos loading at the same time: one per core of the machine this is made for. */
 const MAX_LOADING = 2;
@@ -27,10 +27,10 @@ const MAX_LOADING = 2;
 const LOW_WATER = 2;
 export const POOL_ENV = 'ZEROBUFFER_WARM_POOL';
 
-/** ZEROBUFFER_WARM_POOL: how many idle servos to keep (0 turns the pool off). */
+/** Idle servos this host keeps: ZEROBUFFER_WARM_POOL (per worker; 0 turns the pool off) or its share of the default. */
 export function poolSizeFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const v = env[POOL_ENV];
-  if (v === undefined || v.trim() === '') return DEFAULT_POOL_SIZE;
+  if (v === undefined || v.trim() === '') return Math.ceil(DEFAULT_POOL_SIZE / Math.max(1, Number(env.CUCUMBER_TOTAL_WORKERS ?? 1) || 1));
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > MAX_POOL_SIZE) throw new Error(`${POOL_ENV} must be an integer from 0 to ${MAX_POOL_SIZE} (0: no warm pool); got ${JSON.stringify(v)}`);
   return n;
