@@ -2,6 +2,7 @@
 // state (ServoContext) and the requests that act on them — executeStep, zb/instruct, zb/quiesce,
 // cleanup, discover, status. main.ts loads this module (the step registry, pino, the library and
 // its native addon) ahead of time in a warm servo, or when a servo spawned for a scenario is bound.
+import * as path from 'node:path';
 import { normalizeParams, toTable, type CleanupResult, type DiscoverResult, type ServoStatus, type StepResult } from '../rpc/protocol';
 import { LogCapture, createServoLogger, verboseEnabled, type Logger, type LogSink } from '../logging';
 import { describeError } from '../assert';
@@ -9,7 +10,6 @@ import { registry, StepSkipped, type TableRows } from '../registry';
 import { resolveStepCall } from '../rpc/step-call';
 import { ServoContext } from './context';
 import type { Binding } from './binding';
-import * as path from 'node:path';
 
 // The step registry (same phrases and parameter types as the host).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
