@@ -120,7 +120,7 @@ std::shared_ptr<ReaderSession> ReaderSession::create(const std::string& name, ui
 
 ReaderSession::~ReaderSession() { close(); }
 
-std::optional<ReadFrame> ReaderSession::read(double timeoutMs) {
+bool ReaderSession::awaitFrame(double timeoutMs) {
   {
     std::lock_guard<std::mutex> g(mu_);
     if (closing_) throw closedErr();
@@ -133,22 +133,23 @@ std::optional<ReadFrame> ReaderSession::read(double timeoutMs) {
     core_.checkWriterAfterSlice(pidLive);
   };
   if (timeoutMs == 0) {
-    if (!semTryWait(semW_)) {
-      afterSlice();
-      return std::nullopt;
-    }
-  } else {
-    const int64_t deadline = deadlineAfterMs(timeoutMs);
-    for (;;) {
-      if (closing_) throw closedErr();
-      if (semWaitUntil(semW_, deadline) == WaitResult::Posted) {
-        checkSegmentSize();  // the segment may have been truncated while we waited
-        break;
-      }
-      afterSlice();
-      if (monotonicNs() >= deadline) return std::nullopt;
-    }
+    if (semTryWait(semW_)) return true;
+    afterSlice();
+    return false;
   }
+  const int64_t deadline = deadlineAfterMs(timeoutMs);
+  for (;;) {
+    if (closing_) throw closedErr();
+    if (semWaitUntil(semW_, deadline) == WaitResult::Posted) {
+      checkSegmentSize();  // the segment may have been truncated while we waited
+      return true;
+    }
+    afterSlice();
+    if (monotonicNs() >= deadline) return false;
+  }
+}
+
+ReadFrame ReaderSession::consumeReady() {
   std::lock_guard<std::mutex> g(mu_);
   if (closing_) throw closedErr();  // R2
   return core_.consume();
@@ -161,8 +162,7 @@ std::optional<ReadFrame> ReaderSession::tryReadNow() {
     core_.throwIfPoisoned();
   }
   if (!semTryWait(semW_)) return std::nullopt;
-  std::lock_guard<std::mutex> g(mu_);
-  return core_.consume();
+  return consumeReady();
 }
 
 void ReaderSession::release(uint64_t token) {

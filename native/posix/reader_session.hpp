@@ -26,12 +26,20 @@ class ReaderSession final : public SessionBase {
   uint64_t P() const { return core_.P(); }
   uint8_t* ring() const { return core_.ring(); }
 
-  // R1–R13 with the §6.3 wait. nullopt on timeout. Throws ZbError (ZB_CLOSED, ZB_WRITER_DEAD,
-  // poison errors, OS errors). Callable from the JS thread or the worker (one at a time).
-  std::optional<ReadFrame> read(double timeoutMs);
+  // R1 and the §6.3 wait: true once a post on sem-w was consumed — the caller must then consume
+  // the frame (consumeReady) before anything else reads —, false on timeout (0: one sem_trywait,
+  // after which a gone Writer is reported). Throws ZbError (ZB_CLOSED, ZB_WRITER_DEAD, poison
+  // errors, OS errors). Callable from the JS thread or a wait thread (one at a time).
+  bool awaitFrame(double timeoutMs);
+  // R2–R13 for the post awaitFrame consumed.
+  ReadFrame consumeReady();
+  // Both: nullopt on timeout.
+  std::optional<ReadFrame> read(double timeoutMs) {
+    return awaitFrame(timeoutMs) ? std::optional<ReadFrame>(consumeReady()) : std::nullopt;
+  }
 
-  // Fast path of the async read on the JS thread: consumes a post only if one is already there
-  // (sem_trywait) and returns the frame; nullopt if the caller must wait on a worker.
+  // A frame only if one is ready now (sem_trywait); nullopt if the caller must wait (no Writer
+  // check: that belongs to the wait). The fast path of the asynchronous reads and of batches.
   std::optional<ReadFrame> tryReadNow();
 
   // §6.7: JS thread; never throws for EOVERFLOW.
