@@ -1,0 +1,98 @@
+// The native-only endpoints: a Reader and a Writer built from native/core and native/posix alone
+// (no N-API, no JS), moving the benchmark's frames through the same protocol code as the addon —
+// the implementation's own ceiling.
+//
+// Paths: `zerocopy` fills the frame in place (acquire → fill → commit) and verifies it in place
+// before release; `copy` writes from a source buffer (write) and copies the frame out before
+// release, verifying the copy. Every byte is verified by the reader.
+#include "bench/frames.hpp"
+
+#include <time.h>
+
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "bench/pattern.hpp"
+#include "bench/report.hpp"
+#include "posix/clock.hpp"
+#include "posix/reader_session.hpp"
+#include "posix/writer_session.hpp"
+
+namespace zb::bench {
+namespace {
+
+constexpr double kWaitMs = 30000;
+
+void sleepUs(uint64_t us) {
+  timespec ts{time_t(us / 1000000), long(us % 1000000) * 1000};
+  while (nanosleep(&ts, &ts) != 0) {
+  }
+}
+
+}  // namespace
+
+int runReader(const FrameArgs& a) {
+  auto session = ReaderSession::create(a.name, 0, a.ringBytes, std::nullopt);
+  std::printf("ready\n");
+  std::fflush(stdout);
+  const Pattern pattern(a.size);
+  const uint64_t from = a.latency ? kStampBytes : 0;
+  std::vector<uint8_t> copy(a.zeroCopy ? 0 : a.size);
+  std::vector<int64_t> latency;
+  latency.reserve(a.latency ? a.frames : 0);
+  uint64_t errors = 0;
+  int64_t first = 0, last = 0;
+  for (uint64_t k = 0; k < a.frames; ++k) {
+    const std::optional<ReadFrame> f = session->read(kWaitMs);
+    if (!f) {
+      std::fprintf(stderr, "zb_bench reader: no frame %llu within %.0f ms\n", (unsigned long long)k, kWaitMs);
+      return 1;
+    }
+    last = monotonicNs();
+    if (k == 0) first = last;
+    const uint8_t* data = session->ring() + f->dataOffset;
+    if (a.latency) latency.push_back(last - getStamp(data));
+    if (!a.zeroCopy) {
+      std::memcpy(copy.data(), data, size_t(f->size));
+      session->release(f->token);
+      data = copy.data();
+    }
+    if (f->size != a.size || !pattern.matches(data, k, from)) {
+      if (errors++ == 0) std::fprintf(stderr, "zb_bench reader: frame %llu does not match\n", (unsigned long long)k);
+    }
+    if (a.zeroCopy) session->release(f->token);
+  }
+  // Frame 1 starts the clock, so frames - 1 were timed.
+  printResult(a.frames - 1, double(last - first) / 1e9, errors, std::move(latency));
+  session->close();
+  return errors == 0 ? 0 : 1;
+}
+
+int runWriter(const FrameArgs& a) {
+  auto session = WriterSession::connect(a.name);
+  const Pattern pattern(a.size);
+  std::vector<uint8_t> staging(a.size);  // copy path with a timestamp: the source is built per frame
+  const int64_t start = monotonicNs();
+  for (uint64_t k = 0; k < a.frames; ++k) {
+    if (a.intervalUs > 0) sleepUs(a.intervalUs);
+    const int64_t deadline = deadlineAfterMs(kWaitMs);
+    if (a.zeroCopy) {
+      const PlannedFrame& f = session->acquire(a.size, deadline);
+      std::memcpy(f.data, pattern.frame(k), size_t(a.size));
+      if (a.latency) putStamp(f.data, monotonicNs());
+      session->commit();
+    } else if (a.latency) {
+      std::memcpy(staging.data(), pattern.frame(k), size_t(a.size));
+      putStamp(staging.data(), monotonicNs());
+      session->write(staging.data(), a.size, deadline);
+    } else {
+      session->write(pattern.frame(k), a.size, deadline);
+    }
+  }
+  printResult(a.frames, double(monotonicNs() - start) / 1e9, 0, {});
+  session->close();
+  return 0;
+}
+
+}  // namespace zb::bench
