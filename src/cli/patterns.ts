@@ -48,29 +48,35 @@ export function makePattern(size: number, pattern: Pattern, k: number): Buffer {
 }
 
 /**
- * Verifies frames against a pattern with one memcmp per frame: keeps a reference buffer of
- * `size + 256` bytes whose byte j is the pattern at j, and compares against a window of it.
+ * Verifies frames against a pattern with one memcmp per frame and no allocation: keeps a
+ * reference buffer of at least `size + 256` bytes whose byte j is the pattern at j (frame k of
+ * `sequential` is its window starting at k mod 256) and compares against a window of it.
  */
 export class PatternVerifier {
   private ref: Buffer = Buffer.alloc(0);
-  private refSize = -1;
 
   constructor(readonly pattern: Pattern) {}
 
-  /** Returns -1 when `data` equals frame `k` of the pattern, else the first mismatching offset. */
-  firstMismatch(data: Uint8Array, k: number): number {
+  /**
+   * Returns -1 when bytes [from, length) of `data` equal those of frame `k` of the pattern, else
+   * the first mismatching offset. `from` skips a prefix the caller owns (e.g. a timestamp).
+   */
+  firstMismatch(data: Uint8Array, k: number, from = 0): number {
     const n = data.byteLength;
-    if (this.refSize < n) {
-      this.ref = Buffer.allocUnsafe(n + 256);
-      fillPattern(this.ref, this.pattern, 0);
-      this.refSize = n;
-    }
-    const start = this.pattern === 'sequential' ? k & 0xff : 0;
-    const expected = this.ref.subarray(start, start + n);
-    const actual = asBuffer(data);
-    if (actual.equals(expected)) return -1;
-    for (let i = 0; i < n; i++) if (actual[i] !== expected[i]) return i;
+    if (from >= n || this.matchesAt(from === 0 ? data : data.subarray(from), k, from)) return -1;
+    for (let i = from; i < n; i++) if (data[i] !== this.expectedByte(i, k)) return i;
     return -1;
+  }
+
+  /** True when `bytes` equal bytes [offset, offset + bytes.length) of frame `k` (a frame in pieces). */
+  matchesAt(bytes: Uint8Array, k: number, offset: number): boolean {
+    const n = bytes.byteLength;
+    if (this.ref.length < offset + n + 256) {
+      this.ref = Buffer.allocUnsafe(offset + n + 256);
+      fillPattern(this.ref, this.pattern, 0);
+    }
+    const start = (this.pattern === 'sequential' ? k & 0xff : 0) + offset;
+    return this.ref.compare(bytes, 0, n, start, start + n) === 0;
   }
 
   /** The byte expected at `offset` of frame `k`. */
