@@ -156,13 +156,11 @@ ReadFrame ReaderSession::consumeReady() {
 }
 
 std::optional<ReadFrame> ReaderSession::tryReadNow() {
-  {
-    std::lock_guard<std::mutex> g(mu_);
-    if (closing_) throw closedErr();
-    core_.throwIfPoisoned();
-  }
+  std::lock_guard<std::mutex> g(mu_);  // one lock for R1, the post and R2–R13: this runs per frame
+  if (closing_) throw closedErr();
+  core_.throwIfPoisoned();
   if (!semTryWait(semW_)) return std::nullopt;
-  return consumeReady();
+  return core_.consume();
 }
 
 void ReaderSession::release(uint64_t token) {
