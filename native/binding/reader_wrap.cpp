@@ -15,6 +15,7 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
   static constexpr const char* kFactory = "createReader()";
   static constexpr const char* kPeerMethod = "isWriterConnected";
   static constexpr const char* kAsyncOps = "read";
+  static constexpr const char* kWaitThreadName = "zerobuffer.read";
   static constexpr auto kPending = &AddonData::pendingReader;
   static constexpr auto kCtor = &AddonData::readerCtor;
 
@@ -119,7 +120,7 @@ Napi::Value ReaderWrap::Read(const Napi::CallbackInfo& info) {
       d.Resolve(makeFrame(env, *f));
       return d.Promise();
     }
-    return startTask(new ReadWorker(env, info.This().As<Napi::Object>(), this, timeout), env, "zerobuffer.read");
+    return startTask(new ReadWorker(env, info.This().As<Napi::Object>(), this, timeout), env);
   } catch (const ZbError& e) {
     return rejected(env, e);
   }

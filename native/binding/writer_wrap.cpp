@@ -43,6 +43,7 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
   static constexpr const char* kFactory = "connectWriter()";
   static constexpr const char* kPeerMethod = "isReaderConnected";
   static constexpr const char* kAsyncOps = "write/acquire";
+  static constexpr const char* kWaitThreadName = "zerobuffer.write";
   static constexpr auto kPending = &AddonData::pendingWriter;
   static constexpr auto kCtor = &AddonData::writerCtor;
 
@@ -253,8 +254,7 @@ Napi::Value WriterWrap::startAsync(const Napi::CallbackInfo& info, bool acquire)
       d.Resolve(complete(env, f, data));
       return d.Promise();
     }
-    return startTask(new SpaceWorker(env, info.This().As<Napi::Object>(), this, f, deadline, data), env,
-                     acquire ? "zerobuffer.acquire" : "zerobuffer.write");
+    return startTask(new SpaceWorker(env, info.This().As<Napi::Object>(), this, f, deadline, data), env);
   } catch (const ZbError& e) {
     return rejected(env, e);
   }
