@@ -103,7 +103,9 @@ class ReadWorker : public SessionTask<ReaderWrap> {
       : SessionTask(env, self, wrap), timeout_(timeout) {}
 
  private:
-  void wait() override { frame_ = s_->read(timeout_); }
+  void wait() override {
+    if (s_->awaitFrame(timeout_, false)) frame_ = s_->consumeReady();  // the JS thread already polled
+  }
   Napi::Value settle(Napi::Env env) override { return frame_ ? Napi::Value(wrap_->makeFrame(env, *frame_)) : env.Null(); }
 
   double timeout_;
@@ -115,7 +117,7 @@ Napi::Value ReaderWrap::Read(const Napi::CallbackInfo& info) {
   try {
     checkIdle("read", true);
     const double timeout = validateTimeout(info[0], true);
-    if (std::optional<ReadFrame> f = s_->tryReadNow()) {  // a frame is ready: no thread hop
+    if (std::optional<ReadFrame> f = s_->tryReadWithin(timeout)) {  // no thread hop
       auto d = Napi::Promise::Deferred::New(env);
       d.Resolve(makeFrame(env, *f));
       return d.Promise();

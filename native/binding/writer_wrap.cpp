@@ -214,7 +214,7 @@ class SpaceWorker : public SessionTask<WriterWrap> {
   }
 
  private:
-  void wait() override { s_->awaitSpace(frame_, deadline_); }
+  void wait() override { s_->awaitSpace(frame_, deadline_, false); }  // the JS thread already polled
 
   Napi::Value settle(Napi::Env env) override {
     if (acquire_) return wrap_->complete(env, frame_, env.Undefined());
@@ -249,7 +249,9 @@ Napi::Value WriterWrap::startAsync(const Napi::CallbackInfo& info, bool acquire)
     const double timeout = validateTimeout(info[1], true);
     const int64_t deadline = deadlineAfterMs(timeout);
     const PlannedFrame f = s_->plan(size, op);
-    if (s_->spaceNow(f, timeout != 0)) {  // non-blocking attempt on the JS thread first
+    const bool ready = timeout == 0 ? s_->spaceNow(f, false)  // ZB_BUFFER_FULL without space
+                                    : s_->spaceWithin(f, timeout);
+    if (ready) {  // no thread hop
       auto d = Napi::Promise::Deferred::New(env);
       d.Resolve(complete(env, f, data));
       return d.Promise();

@@ -120,7 +120,7 @@ std::shared_ptr<ReaderSession> ReaderSession::create(const std::string& name, ui
 
 ReaderSession::~ReaderSession() { close(); }
 
-bool ReaderSession::awaitFrame(double timeoutMs) {
+bool ReaderSession::awaitFrame(double timeoutMs, bool poll) {
   {
     std::lock_guard<std::mutex> g(mu_);
     if (closing_) throw closedErr();
@@ -138,6 +138,12 @@ bool ReaderSession::awaitFrame(double timeoutMs) {
     return false;
   }
   const int64_t deadline = deadlineAfterMs(timeoutMs);
+  if (poll && spin_.poll(limitNs(timeoutMs), [&] {
+        if (closing_) throw closedErr();
+        return semTryWait(semW_);
+      })) {
+    return true;
+  }
   for (;;) {
     if (closing_) throw closedErr();
     if (semWaitUntil(semW_, deadline) == WaitResult::Posted) {

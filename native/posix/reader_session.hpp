@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/reader_core.hpp"
+#include "posix/spin.hpp"
 #include "posix/session_base.hpp"
 
 namespace zb {
@@ -28,9 +29,10 @@ class ReaderSession final : public SessionBase {
 
   // R1 and the §6.3 wait: true once a post on sem-w was consumed — the caller must then consume
   // the frame (consumeReady) before anything else reads —, false on timeout (0: one sem_trywait,
-  // after which a gone Writer is reported). Throws ZbError (ZB_CLOSED, ZB_WRITER_DEAD, poison
-  // errors, OS errors). Callable from the JS thread or a wait thread (one at a time).
-  bool awaitFrame(double timeoutMs);
+  // after which a gone Writer is reported). Polls before it sleeps (spin.hpp) unless the caller
+  // just did (tryReadWithin). Throws ZbError (ZB_CLOSED, ZB_WRITER_DEAD, poison errors, OS
+  // errors). Callable from the JS thread or a wait thread (one at a time).
+  bool awaitFrame(double timeoutMs, bool poll = true);
   // R2–R13 for the post awaitFrame consumed.
   ReadFrame consumeReady();
   // Both: nullopt on timeout.
@@ -39,8 +41,11 @@ class ReaderSession final : public SessionBase {
   }
 
   // A frame only if one is ready now (sem_trywait); nullopt if the caller must wait (no Writer
-  // check: that belongs to the wait). The fast path of the asynchronous reads and of batches.
+  // check: that belongs to the wait).
   std::optional<ReadFrame> tryReadNow();
+  // tryReadNow, polled (spin.hpp) for up to timeoutMs: the JS thread's attempt before it hands a
+  // wait to the wait thread (which then calls awaitFrame without polling again).
+  std::optional<ReadFrame> tryReadWithin(double timeoutMs) { return spin_.poll(limitNs(timeoutMs), [&] { return tryReadNow(); }); }
 
   // §6.7: JS thread; never throws for EOVERFLOW.
   void release(uint64_t token);
@@ -58,6 +63,7 @@ class ReaderSession final : public SessionBase {
 
   int lockFd_;
   ReaderCore core_;  // protected by mu_
+  SpinBudget spin_;  // polls for frames
 };
 
 }  // namespace zb

@@ -148,8 +148,19 @@ bool WriterSession::spaceNow(const PlannedFrame& f, bool mayWait) {
   return false;
 }
 
-void WriterSession::awaitSpace(const PlannedFrame& f, int64_t deadlineNs) {
+bool WriterSession::spaceWithin(const PlannedFrame& f, double timeoutMs) {
+  return spin_.poll(limitNs(timeoutMs), [&] { return spaceNow(f, true); });
+}
+
+void WriterSession::awaitSpace(const PlannedFrame& f, int64_t deadlineNs, bool poll) {
   const uint64_t required = f.placement.required;
+  if (poll && spin_.poll(deadlineNs - monotonicNs(), [&] {
+        if (closing_) throw closedErr();
+        uint64_t freeBytes = 0;
+        return trySpace(required, false, freeBytes);
+      })) {
+    return;
+  }
   bool force = false;
   for (;;) {
     if (closing_) throw closedErr();
