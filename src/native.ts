@@ -68,6 +68,21 @@ export interface NativeReader {
   readSync(timeoutMs: number): NativeFrame | null;
   /** Waits on a worker thread in bounded slices; timeoutMs may be Infinity. Interruptible by close(). */
   read(timeoutMs: number): Promise<NativeFrame | null>;
+  /**
+   * Batch read (what the library's Reader uses): like readSync, then every further frame that is
+   * ready now, up to maxFrames (>= 1). A frame of at most copyMax bytes is copied into
+   * `pool[used..]` and released at once — the addon stops before a further frame might not fit,
+   * so pool.length - used >= copyMax guarantees the copy; the first other frame is returned as a
+   * view (released by its token) and ends the batch; null when there is none. `out[0]` receives
+   * the number of frames n (0 on timeout), then 4 numbers per frame: token (0 for a copy),
+   * sequence (exact: sequences count frames from 1), size, and the copy's offset in the pool — or
+   * -1 for the returned zero-copy view, -2 for a returned copy where the runtime refused external
+   * buffers. out.length >= 1 + 4 * maxFrames. An error after the first frame ends the batch; it
+   * recurs on the next read.
+   */
+  readBatchSync(pool: Uint8Array, used: number, out: Float64Array, maxFrames: number, copyMax: number, timeoutMs: number): Uint8Array | null;
+  /** Asynchronous readBatchSync: waits for the first frame on its own thread; the batch is taken on the JS thread. */
+  readBatch(pool: Uint8Array, used: number, out: Float64Array, maxFrames: number, copyMax: number, timeoutMs: number): Promise<Uint8Array | null>;
   /** Idempotent; detaches the frame's ArrayBuffer; in-order release per protocol.md §6.7. */
   release(token: number): void;
   isReleased(token: number): boolean;

@@ -87,6 +87,11 @@ Napi::Uint8Array validateBytes(const Napi::Value& v, const char* name) {
   throw invalidArg(std::string("Invalid argument ") + name + ": must be a Uint8Array");
 }
 
+Napi::Float64Array validateFloat64s(const Napi::Value& v, const char* name) {
+  if (v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float64_array) return v.As<Napi::Float64Array>();
+  throw invalidArg(std::string("Invalid argument ") + name + ": must be a Float64Array");
+}
+
 Napi::Object oiebToJs(Napi::Env env, const OiebValues& v) {
   auto big = [&](uint64_t x) { return Napi::BigInt::New(env, x); };
   Napi::Object o = Napi::Object::New(env);

@@ -51,6 +51,8 @@ double validateTimeout(const Napi::Value& v, bool allowInfinity);      // ZB_INV
 uint64_t validateCount(const Napi::Value& v, const char* name);         // non-negative safe integer
 // Uint8Array (Buffer included); returns pointer/length; ZB_INVALID_ARGUMENT otherwise.
 Napi::Uint8Array validateBytes(const Napi::Value& v, const char* name);
+// Float64Array; ZB_INVALID_ARGUMENT otherwise.
+Napi::Float64Array validateFloat64s(const Napi::Value& v, const char* name);
 
 Napi::Object oiebToJs(Napi::Env env, const OiebValues& v);
 Napi::Object semValuesToJs(Napi::Env env, const SemValues& v);

@@ -93,12 +93,10 @@ void ReaderCore::checkWriterAfterSlice(const std::function<bool(uint64_t)>& isLi
   }
 }
 
-uint64_t ReaderCore::release(uint64_t token) {
-  const std::optional<size_t> at = positionOf(token);
-  if (!at) return 0;
-  Entry& e = queue_[*at];
-  if (e.released) return 0;
-  e.released = true;
+uint64_t ReaderCore::release(const uint64_t* tokens, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (const std::optional<size_t> at = positionOf(tokens[i])) queue_[*at].released = true;
+  }
   uint64_t bytes = 0, posts = 0;
   while (!queue_.empty() && queue_.front().released) {
     const Entry& h = queue_.front();

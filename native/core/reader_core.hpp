@@ -38,8 +38,10 @@ class ReaderCore {
   void checkWriterAfterSlice(const std::function<bool(uint64_t)>& isLive);
   bool writerSeen() const { return writerSeen_; }
 
-  // §6.7. Returns the number of sem-r posts owed (K). Idempotent.
-  uint64_t release(uint64_t token);
+  // §6.7 for `n` tokens at once: the bytes of every entry this frees go back with one fetch_add.
+  // Returns the number of sem-r posts owed (K). Idempotent per token.
+  uint64_t release(const uint64_t* tokens, size_t n);
+  uint64_t release(uint64_t token) { return release(&token, 1); }
   bool isReleased(uint64_t token) const;
   // Close: discard queue without posting (§2.8 step 2).
   void discardQueue();

@@ -169,12 +169,12 @@ std::optional<ReadFrame> ReaderSession::tryReadNow() {
   return core_.consume();
 }
 
-void ReaderSession::release(uint64_t token) {
+void ReaderSession::release(const uint64_t* tokens, size_t n) {
   uint64_t posts;
   {
     std::lock_guard<std::mutex> g(mu_);
     if (closing_ || closed_ || truncated()) return;
-    posts = core_.release(token);
+    posts = core_.release(tokens, n);
   }
   for (uint64_t i = 0; i < posts; ++i) semPostOnce(semR_);
 }

@@ -41,14 +41,49 @@ class ReaderSession final : public SessionBase {
   }
 
   // A frame only if one is ready now (sem_trywait); nullopt if the caller must wait (no Writer
-  // check: that belongs to the wait).
+  // check: that belongs to the wait). How batches continue.
   std::optional<ReadFrame> tryReadNow();
   // tryReadNow, polled (spin.hpp) for up to timeoutMs: the JS thread's attempt before it hands a
   // wait to the wait thread (which then calls awaitFrame without polling again).
   std::optional<ReadFrame> tryReadWithin(double timeoutMs) { return spin_.poll(limitNs(timeoutMs), [&] { return tryReadNow(); }); }
 
-  // §6.7: JS thread; never throws for EOVERFLOW.
-  void release(uint64_t token);
+  // What drain() does with a frame: release it with the batch, release it and end the batch, or
+  // keep it (the caller releases it later; ends the batch).
+  enum class Take { Release, ReleaseAndStop, Keep };
+  // `first` (consumed) and then every frame that is ready now, up to `max`, each handed to
+  // `take(frame)`. The frames it is done with are released together at the end: their bytes go
+  // back with one fetch_add before the first post, so a Writer waiting for space wakes to all of it
+  // rather than to one frame at a time. An error after the first frame ends the batch (the frames
+  // so far are the caller's; it recurs on the next read). Returns the number of frames.
+  template <typename F>
+  size_t drain(const ReadFrame& first, size_t max, F&& take) {
+    done_.clear();
+    size_t n = 0;
+    try {
+      std::optional<ReadFrame> f = first;
+      while (f) {
+        ++n;
+        const Take t = take(*f);
+        if (t != Take::Keep) done_.push_back(f->token);
+        if (t != Take::Release || n == max) break;
+        try {
+          f = tryReadNow();
+        } catch (const ZbError&) {
+          break;
+        }
+      }
+    } catch (...) {  // `take` failed: what it was done with still goes back
+      release(done_.data(), done_.size());
+      throw;
+    }
+    release(done_.data(), done_.size());
+    return n;
+  }
+
+  // §6.7: JS thread; never throws for EOVERFLOW. Several tokens at once return their bytes
+  // together before the first post, so a Writer waiting for space wakes to all of it.
+  void release(const uint64_t* tokens, size_t n);
+  void release(uint64_t token) { release(&token, 1); }
   bool isReleased(uint64_t token);
   std::vector<uint8_t> metadata();
 
@@ -63,7 +98,8 @@ class ReaderSession final : public SessionBase {
 
   int lockFd_;
   ReaderCore core_;  // protected by mu_
-  SpinBudget spin_;  // polls for frames
+  std::vector<uint64_t> done_;  // drain(): tokens to release at the end of the batch
+  SpinBudget spin_;             // polls for frames
 };
 
 }  // namespace zb
