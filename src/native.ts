@@ -71,7 +71,7 @@ export interface NativeReader {
   /**
    * Batch read (what the library's Reader uses): like readSync, then every further frame that is
    * ready now, up to maxFrames (>= 1). A frame of at most copyMax bytes is copied into
-   * `pool[used..]` and released at once — the addon stops before a further frame might not fit,
+   * `pool[used..]` and released with the batch — the addon stops before a further frame might not fit,
    * so pool.length - used >= copyMax guarantees the copy; the first other frame is returned as a
    * view (released by its token) and ends the batch; null when there is none. `out[0]` receives
    * the number of frames n (0 on timeout), then 4 numbers per frame: token (0 for a copy),
@@ -103,6 +103,12 @@ export interface NativeWriter {
   readonly nextSequence: bigint;
   /** Returns the frame's sequence. timeoutMs finite >= 0 (0 = no wait). */
   writeSync(data: Uint8Array, timeoutMs: number): bigint;
+  /**
+   * writeSync(frames[first], timeoutMs), then every further frame while it fits now, in order;
+   * returns how many were written (>= 1). An error after the first frame ends the batch; it recurs
+   * when the next call starts at that frame.
+   */
+  writeBatchSync(frames: readonly Uint8Array[], first: number, timeoutMs: number): number;
   /** Non-blocking attempt on the JS thread first, then waits for space on a worker. */
   write(data: Uint8Array, timeoutMs: number): Promise<bigint>;
   acquireSync(size: number, timeoutMs: number): NativeWritableFrame;

@@ -56,6 +56,7 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
             InstanceAccessor("hasPendingFrame", &WriterWrap::GetHasPendingFrame, nullptr, napi_enumerable),
             InstanceAccessor("metadataWritten", &WriterWrap::GetMetadataWritten, nullptr, napi_enumerable),
             InstanceMethod("writeSync", &WriterWrap::WriteSync),
+            InstanceMethod("writeBatchSync", &WriterWrap::WriteBatchSync),
             InstanceMethod("write", &WriterWrap::Write),
             InstanceMethod("acquireSync", &WriterWrap::AcquireSync),
             InstanceMethod("acquire", &WriterWrap::Acquire),
@@ -114,9 +115,44 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
       checkCanWrite("writeSync", false);
-      Napi::Uint8Array data = validateBytes(info[0], "data");
+      const ByteSpan data = bytesOf(env, info[0], "data");
       const int64_t deadline = deadlineAfterMs(validateTimeout(info[1], false));
-      return Napi::BigInt::New(env, s_->write(data.Data(), data.ByteLength(), deadline, "writeSync"));
+      return Napi::BigInt::New(env, s_->write(data.data, data.length, deadline, "writeSync"));
+    });
+  }
+
+  // writeSync(frames[first], timeoutMs), then every further frame while it fits now, in order.
+  // Returns how many were written; an error after the first ends the batch (it recurs when the
+  // next call starts at that frame).
+  Napi::Value WriteBatchSync(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    return guard(env, [&]() -> Napi::Value {
+      const char* op = "writeBatchSync";
+      checkCanWrite(op, false);
+      if (!info[0].IsArray()) throw ZbError(code::kInvalidArgument, "Invalid argument frames: must be an array of Uint8Array");
+      Napi::Array frames = info[0].As<Napi::Array>();
+      const uint64_t first = validateCount(info[1], "first");
+      const int64_t deadline = deadlineAfterMs(validateTimeout(info[2], false));
+      const uint32_t n = frames.Length();
+      uint64_t i = first;
+      for (; i < n; ++i) {
+        napi_value v;
+        if (napi_get_element(env, frames, uint32_t(i), &v) != napi_ok) break;
+        if (i == first) {
+          const ByteSpan b = bytesOf(env, v, "frames", int64_t(i));
+          s_->write(b.data, b.length, deadline, op);
+          continue;
+        }
+        try {
+          const ByteSpan b = bytesOf(env, v, "frames", int64_t(i));
+          const PlannedFrame f = s_->plan(b.length, op);
+          if (!s_->spaceNow(f, true)) break;
+          s_->completeWrite(f, b.data);
+        } catch (const ZbError&) {
+          break;
+        }
+      }
+      return Napi::Number::New(env, double(i - first));
     });
   }
 
