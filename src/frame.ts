@@ -1,8 +1,10 @@
 // Frame: one frame read from the ring (protocol.md §6.7, §10.2, §10.3), and the safety net for
-// frames that are never released.
+// zero-copy frames that are never released.
 import './dispose';
-import type { NativeFrame, NativeReader } from './native';
+import type { NativeReader } from './native';
 import type { Reader } from './reader';
+
+const EMPTY = new Uint8Array(0);
 
 interface FrameHandle {
   reader: NativeReader;
@@ -10,9 +12,9 @@ interface FrameHandle {
 }
 
 /**
- * Safety net only (§10.3): a Frame that becomes unreachable without release() is released when
- * the garbage collector notices. Applications MUST release explicitly, because the Writer stalls
- * until the bytes come back and GC timing is unpredictable.
+ * Safety net only (§10.3): a zero-copy Frame that becomes unreachable without release() is
+ * released when the garbage collector notices. Applications MUST release explicitly, because the
+ * Writer stalls until the bytes come back and GC timing is unpredictable.
  */
 const unreleasedFrames = new FinalizationRegistry<FrameHandle>((h) => {
   try {
@@ -23,32 +25,50 @@ const unreleasedFrames = new FinalizationRegistry<FrameHandle>((h) => {
 });
 
 /**
- * One frame read from the ring. `data` is a zero-copy view of the payload in shared memory; it
- * becomes length 0 (detached) when the frame is released or the Reader closes. Copy what you need
- * to keep. A Frame keeps its Reader reachable.
+ * One frame read from the ring. A zero-copy frame's `data` is a view of the payload in shared
+ * memory; it becomes length 0 (detached) when the frame is released or the Reader closes. A copied
+ * frame (`isZeroCopy` false, from `readMany`/`frames` for small frames) holds a private copy whose
+ * ring bytes went back to the Writer when it was read; its `data` reads as empty after release.
+ * Copy what you need to keep. A Frame keeps its Reader reachable.
  */
 export class Frame implements Disposable {
-  /** Sequence number from the frame header (1n for the Writer's first frame). */
-  readonly sequence: bigint;
   /** Payload size in bytes. */
   readonly size: number;
-  /** Zero-copy view of the payload; length 0 after release. */
-  readonly data: Uint8Array;
-  /** False only when the runtime refused external buffers and the payload was copied (§10.3). */
+  /** True for a view of the ring; false for a copy (small frames of a batch, or a runtime that refuses external buffers). */
   readonly isZeroCopy: boolean;
   /** The Reader this frame came from (kept reachable by the frame). */
   readonly reader: Reader;
+  readonly #data: Uint8Array;
+  /** Release-queue token; 0 for a copy whose ring bytes were released when it was read. */
   readonly #token: number;
+  /** Exact as a number: sequences count frames from 1. The bigint is made when asked for. */
+  readonly #sequence: number;
   #released = false;
 
-  /** @internal Created by Reader.read/readSync only. */
-  constructor(reader: Reader, nf: NativeFrame) {
+  /** @internal Created by the Reader only; `native` is given when the frame holds ring bytes (token ≠ 0). */
+  constructor(reader: Reader, native: NativeReader | null, token: number, sequence: number, data: Uint8Array, size: number, isZeroCopy: boolean) {
     this.reader = reader;
-    this.#token = nf.token;
-    this.sequence = nf.sequence;
-    this.size = nf.size;
-    this.data = nf.data;
-    this.isZeroCopy = nf.isZeroCopy;
+    this.#token = token;
+    this.#sequence = sequence;
+    this.size = size;
+    this.#data = data;
+    this.isZeroCopy = isZeroCopy;
+    if (native !== null) unreleasedFrames.register(this, { reader: native, token }, this);
+  }
+
+  /** Sequence number from the frame header (1n for the Writer's first frame). */
+  get sequence(): bigint {
+    return BigInt(this.#sequence);
+  }
+
+  /**
+   * The payload: a zero-copy view has length 0 (detached) after release or once the Reader is
+   * closed; a copy reads as empty after release (it is private memory, which closing the Reader
+   * leaves alone).
+   */
+  get data(): Uint8Array {
+    // A view is detached natively; a copy cannot be, so it is hidden instead.
+    return this.#token === 0 && this.#released ? EMPTY : this.#data;
   }
 
   /** True after release() or once the Reader is closed. */
@@ -59,11 +79,12 @@ export class Frame implements Disposable {
   /**
    * Returns the frame's bytes to the Writer (idempotent). Releases are applied in read order
    * (§6.7): releasing a later frame first is deferred until every earlier frame is released.
-   * A release after the Reader closed is a no-op.
+   * A release after the Reader closed is a no-op, and so is releasing a copied frame.
    */
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    if (this.#token === 0) return;
     unreleasedFrames.unregister(this);
     this.reader._releaseToken(this.#token);
   }
@@ -71,10 +92,5 @@ export class Frame implements Disposable {
   /** Same as release(). */
   [Symbol.dispose](): void {
     this.release();
-  }
-
-  /** @internal */
-  _track(handle: FrameHandle): void {
-    unreleasedFrames.register(this, handle, this);
   }
 }

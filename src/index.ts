@@ -5,6 +5,7 @@
 import './dispose';
 
 export { Reader, Frame } from './reader';
+export { DEFAULT_BATCH_FRAMES, DEFAULT_COPY_MAX_BYTES, MAX_BATCH_FRAMES, type ReadManyOptions } from './read-batch';
 export { Writer, WritableFrame } from './writer';
 export {
   BufferConfig,

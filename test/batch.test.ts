@@ -1,0 +1,186 @@
+// Batches through the TS API (docs/library-api.md, "Batches"): readMany/readManySync and the
+// frames() iterator (copies of small frames, zero-copy views of larger ones, ring space, order,
+// timeouts, errors after good frames, frames given back by a loop left early).
+import { after, afterEach, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Reader, Writer, ClosedError, InvalidArgumentError, SequenceError, type Frame } from '../src/index';
+import { expectError, expectErrorSync, header, removeLeftovers, sleep, uniqueName, writeSegment } from './helpers';
+
+const open: Array<{ close(): void }> = [];
+function track<T extends { close(): void }>(x: T): T {
+  open.push(x);
+  return x;
+}
+afterEach(() => {
+  for (const x of open.splice(0).reverse()) x.close(); // Writers before their Reader
+});
+after(() => {
+  assert.deepEqual(removeLeftovers(), [], 'closed Readers must leave nothing behind');
+});
+
+async function pair(payloadSize: number): Promise<{ name: string; r: Reader; w: Writer }> {
+  const name = uniqueName();
+  const r = track(await Reader.create(name, { metadataSize: 0, payloadSize }));
+  const w = track(await Writer.connect(name));
+  return { name, r, w };
+}
+
+function fill(size: number, seed: number): Buffer {
+  const b = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) b[i] = (i + seed) & 0xff;
+  return b;
+}
+
+const sequences = (frames: Frame[]): number[] => frames.map((f) => Number(f.sequence));
+
+describe('Reader.readMany / readManySync', () => {
+  it('returns every ready frame in order; small frames are copies whose ring space is returned at once', async () => {
+    const { r, w } = await pair(4096);
+    for (let i = 1; i <= 5; i++) w.writeSync(fill(100, i), 0);
+    const space0 = r.semaphoreValues().space;
+    const frames = r.readManySync({ timeoutMs: 0 });
+    assert.deepEqual(sequences(frames), [1, 2, 3, 4, 5]);
+    for (const [i, f] of frames.entries()) {
+      assert.equal(f.isZeroCopy, false);
+      assert.equal(f.size, 100);
+      assert.deepEqual(Buffer.from(f.data), fill(100, i + 1));
+      assert.equal(f.released, false);
+    }
+    const o = r.oiebSnapshot();
+    assert.equal(o.payloadFreeBytes, 4096n, 'all five frames went back to the Writer');
+    assert.equal(o.payloadReadCount, 5n);
+    assert.equal(r.semaphoreValues().space, space0 + 5, 'one sem-r post per frame');
+    // A copy stays readable until released, then reads as empty; release is idempotent.
+    frames[0]!.release();
+    frames[0]!.release();
+    assert.equal(frames[0]!.released, true);
+    assert.equal(frames[0]!.data.length, 0);
+    assert.deepEqual(Buffer.from(frames[1]!.data), fill(100, 2));
+    assert.deepEqual(await r.readMany({ timeoutMs: 0 }), []);
+  });
+
+  it('maxFrames bounds a batch; the rest is returned by the next call', async () => {
+    const { r, w } = await pair(4096);
+    for (let i = 1; i <= 5; i++) w.writeSync(fill(10, i), 0);
+    assert.deepEqual(sequences(await r.readMany({ maxFrames: 2 })), [1, 2]);
+    assert.deepEqual(sequences(r.readManySync({ maxFrames: 2 })), [3, 4]);
+    assert.deepEqual(sequences(r.readManySync({ maxFrames: 2 })), [5]);
+  });
+
+  it('a frame above copyMaxBytes is a zero-copy view that ends the batch and holds its bytes until released', async () => {
+    const { r, w } = await pair(8192);
+    w.writeSync(fill(100, 1), 0);
+    w.writeSync(fill(3000, 2), 0);
+    w.writeSync(fill(100, 3), 0);
+    const first = r.readManySync({ copyMaxBytes: 1000, timeoutMs: 0 });
+    assert.deepEqual(sequences(first), [1, 2]);
+    const view = first[1]!;
+    assert.equal(view.isZeroCopy, true);
+    assert.deepEqual(Buffer.from(view.data), fill(3000, 2));
+    assert.equal(r.oiebSnapshot().payloadFreeBytes, 8192n - 3016n - 116n, 'frame 1 is back, 2 and 3 are not');
+    const [third] = r.readManySync({ copyMaxBytes: 1000, timeoutMs: 0 });
+    assert.equal(third!.sequence, 3n);
+    assert.equal(third!.isZeroCopy, false);
+    assert.equal(r.oiebSnapshot().payloadFreeBytes, 8192n - 3016n - 116n, 'a later frame waits for the view (§6.7)');
+    const keep = view.data;
+    view.release();
+    assert.equal(keep.length, 0, 'the view is detached on release');
+    assert.equal(r.oiebSnapshot().payloadFreeBytes, 8192n);
+    // copyMaxBytes 0: every frame is a view, one per batch.
+    w.writeSync(fill(10, 4), 0);
+    w.writeSync(fill(10, 5), 0);
+    const views = r.readManySync({ copyMaxBytes: 0, timeoutMs: 0 });
+    assert.deepEqual([sequences(views), views[0]!.isZeroCopy], [[4], true]);
+    views[0]!.release();
+  });
+
+  it('an empty batch on timeout; the async form waits for the first frame, then takes the batch', async () => {
+    const { r, w } = await pair(4096);
+    assert.deepEqual(r.readManySync({ timeoutMs: 30 }), []);
+    assert.deepEqual(await r.readMany({ timeoutMs: 30 }), []);
+    const pending = r.readMany({ timeoutMs: 5000 });
+    await sleep(20);
+    w.writeSync(fill(8, 1), 0);
+    w.writeSync(fill(8, 2), 0);
+    const got = await pending;
+    assert.ok(got.length >= 1 && got.length <= 2);
+    assert.equal(got[0]!.sequence, 1n);
+  });
+
+  it('frames read before a corrupt one are delivered; the error comes with the next call', async () => {
+    const { name, r, w } = await pair(4096);
+    w.writeSync(fill(10, 1), 0);
+    w.writeSync(fill(10, 2), 0);
+    w.writeSync(fill(10, 3), 0);
+    // Frame 3's header (ring offset 52) gets sequence 9.
+    writeSegment(name, 128 + 52, header(10, 9));
+    assert.deepEqual(sequences(r.readManySync({ timeoutMs: 0 })), [1, 2]);
+    expectErrorSync(() => r.readManySync({ timeoutMs: 0 }), SequenceError, 'ZB_SEQUENCE_ERROR');
+  });
+
+  it('validates its options', async () => {
+    const { r } = await pair(4096);
+    for (const options of [{ maxFrames: 0 }, { maxFrames: 1025 }, { maxFrames: 1.5 }, { copyMaxBytes: -1 }, { timeoutMs: -1 }]) {
+      expectErrorSync(() => r.readManySync(options), InvalidArgumentError, 'ZB_INVALID_ARGUMENT');
+      await expectError(() => r.readMany(options), InvalidArgumentError, 'ZB_INVALID_ARGUMENT');
+    }
+    expectErrorSync(() => r.readManySync({ timeoutMs: Infinity }), InvalidArgumentError, 'ZB_INVALID_ARGUMENT', ['finite']);
+    expectErrorSync(() => r.readManySync(7 as never), InvalidArgumentError, 'ZB_INVALID_ARGUMENT');
+  });
+
+  it('close() ends a waiting readMany with ClosedError', async () => {
+    const { r } = await pair(4096);
+    const pending = r.readMany({ timeoutMs: Infinity });
+    await sleep(20);
+    r.close();
+    await expectError(() => pending, ClosedError, 'ZB_CLOSED');
+  });
+});
+
+describe('Reader.frames()', () => {
+  it('yields every frame in order across batches and ends when the Writer closed normally', async () => {
+    const { r, w } = await pair(4096);
+    const written = (async () => {
+      for (let i = 1; i <= 300; i++) await w.write(fill(50, i));
+      w.close();
+    })();
+    const got: number[] = [];
+    for await (const f of r.frames({ maxFrames: 7 })) {
+      assert.deepEqual(Buffer.from(f.data), fill(50, Number(f.sequence)));
+      got.push(Number(f.sequence));
+      f.release();
+    }
+    await written;
+    assert.deepEqual(got, Array.from({ length: 300 }, (_, i) => i + 1));
+  });
+
+  it('ends when a wait times out', async () => {
+    const { r, w } = await pair(4096);
+    w.writeSync(fill(5, 1), 0);
+    const got: bigint[] = [];
+    for await (const f of r.frames({ timeoutMs: 30 })) got.push(f.sequence);
+    assert.deepEqual(got, [1n]);
+  });
+
+  it('a loop left early gives the frames it read ahead back: the next read returns them first', async () => {
+    const { r, w } = await pair(4096);
+    for (let i = 1; i <= 6; i++) w.writeSync(fill(5, i), 0);
+    for await (const f of r.frames()) {
+      assert.equal(f.sequence, 1n);
+      break;
+    }
+    assert.equal(r.readSync(0)!.sequence, 2n);
+    assert.deepEqual(sequences(await r.readMany({ maxFrames: 2 })), [3, 4]);
+    assert.equal((await r.read(0))!.sequence, 5n);
+    assert.deepEqual(sequences(r.readManySync({ timeoutMs: 0 })), [6]);
+  });
+
+  it('throws what read() rejects with: ClosedError once closed', async () => {
+    const { r } = await pair(4096);
+    const it = r.frames();
+    const next = it.next();
+    await sleep(20);
+    r.close();
+    await expectError(() => next, ClosedError, 'ZB_CLOSED');
+  });
+});
