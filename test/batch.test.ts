@@ -1,9 +1,11 @@
 // Batches through the TS API (docs/library-api.md, "Batches"): readMany/readManySync and the
 // frames() iterator (copies of small frames, zero-copy views of larger ones, ring space, order,
-// timeouts, errors after good frames, frames given back by a loop left early).
+// timeouts, errors after good frames, frames given back by a loop left early), writeMany/
+// writeManySync (sequences, waits, partial writes, arguments), and the native batch contract.
 import { after, afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Reader, Writer, ClosedError, InvalidArgumentError, SequenceError, type Frame } from '../src/index';
+import { Reader, Writer, BufferFullError, ClosedError, InvalidArgumentError, SequenceError, type Frame } from '../src/index';
+import { native } from '../src/native';
 import { expectError, expectErrorSync, header, removeLeftovers, sleep, uniqueName, writeSegment } from './helpers';
 
 const open: Array<{ close(): void }> = [];
@@ -100,8 +102,7 @@ describe('Reader.readMany / readManySync', () => {
     assert.deepEqual(await r.readMany({ timeoutMs: 30 }), []);
     const pending = r.readMany({ timeoutMs: 5000 });
     await sleep(20);
-    w.writeSync(fill(8, 1), 0);
-    w.writeSync(fill(8, 2), 0);
+    w.writeManySync([fill(8, 1), fill(8, 2)]);
     const got = await pending;
     assert.ok(got.length >= 1 && got.length <= 2);
     assert.equal(got[0]!.sequence, 1n);
@@ -182,5 +183,75 @@ describe('Reader.frames()', () => {
     await sleep(20);
     r.close();
     await expectError(() => next, ClosedError, 'ZB_CLOSED');
+  });
+});
+
+describe('Writer.writeMany / writeManySync', () => {
+  it('writes the frames as consecutive sequences and returns the last; an empty array writes nothing', async () => {
+    const { r, w } = await pair(4096);
+    assert.equal(w.writeManySync([]), 0n);
+    assert.equal(w.writeManySync([fill(10, 1), fill(20, 2)]), 2n);
+    assert.equal(await w.writeMany([fill(30, 3), new Uint8Array(fill(40, 4))]), 4n);
+    assert.equal(w.nextSequence, 5n);
+    const frames = r.readManySync({ timeoutMs: 0 });
+    assert.deepEqual(
+      frames.map((f) => [Number(f.sequence), Buffer.from(f.data).equals(fill(f.size, Number(f.sequence)))]),
+      [[1, true], [2, true], [3, true], [4, true]],
+    );
+  });
+
+  it('waits for space for what does not fit and resolves once all is written', async () => {
+    const { r, w } = await pair(1024);
+    const frames = Array.from({ length: 40 }, (_, i) => fill(100, i + 1));
+    const written = w.writeMany(frames, 5000);
+    const got: number[] = [];
+    while (got.length < 40) {
+      for (const f of await r.readMany({ timeoutMs: 5000 })) {
+        assert.ok(Buffer.from(f.data).equals(fill(100, Number(f.sequence))));
+        got.push(Number(f.sequence));
+      }
+    }
+    assert.equal(await written, 40n);
+    assert.deepEqual(got, Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
+  it('a full ring: BufferFullError after the timeout, with the frames before it published', async () => {
+    const { r, w } = await pair(1024);
+    const frames = Array.from({ length: 20 }, (_, i) => fill(100, i + 1));
+    expectErrorSync(() => w.writeManySync(frames, 20), BufferFullError, 'ZB_BUFFER_FULL');
+    const published = w.nextSequence - 1n;
+    assert.ok(published > 0n && published < 20n, String(published));
+    assert.equal(r.oiebSnapshot().payloadWrittenCount, published);
+    await expectError(() => w.writeMany(frames, 20), BufferFullError, 'ZB_BUFFER_FULL');
+  });
+
+  it('validates its arguments before writing anything', async () => {
+    const { w } = await pair(4096);
+    expectErrorSync(() => w.writeManySync('x' as never), InvalidArgumentError, 'ZB_INVALID_ARGUMENT', ['frames']);
+    expectErrorSync(() => w.writeManySync([fill(1, 1), [1] as never]), InvalidArgumentError, 'ZB_INVALID_ARGUMENT', ['frames[1]']);
+    await expectError(() => w.writeMany([null as never]), InvalidArgumentError, 'ZB_INVALID_ARGUMENT', ['frames[0]']);
+    expectErrorSync(() => w.writeManySync([fill(1, 1)], Infinity), InvalidArgumentError, 'ZB_INVALID_ARGUMENT');
+    assert.equal(w.nextSequence, 1n);
+  });
+});
+
+describe('NativeReader.readBatch / NativeWriter.writeBatchSync contract', () => {
+  it('checks its arrays and reports how much it did', () => {
+    const name = uniqueName();
+    const r = track(native().createReaderSync(name, 0, 4096));
+    const w = track(native().connectWriterSync(name));
+    const pool = new Uint8Array(256);
+    const out = new Float64Array(1 + 4 * 8);
+    assert.throws(() => r.readBatchSync(pool, 257, out, 8, 0, 0), { code: 'ZB_INVALID_ARGUMENT' });
+    assert.throws(() => r.readBatchSync(pool, 0, new Float64Array(8), 8, 0, 0), { code: 'ZB_INVALID_ARGUMENT' });
+    assert.throws(() => r.readBatchSync(pool, 0, new Float32Array(40) as never, 8, 0, 0), { code: 'ZB_INVALID_ARGUMENT' });
+    assert.throws(() => w.writeBatchSync([new Uint8Array(1), 'x' as never], 1, 0), { code: 'ZB_INVALID_ARGUMENT', message: 'Invalid argument frames[1]: must be a Uint8Array' });
+    assert.equal(w.writeBatchSync([new Uint8Array(3), 'x' as never, new Uint8Array(2)], 0, 0), 1, 'stops before the bad element');
+    assert.equal(w.writeBatchSync([Uint8Array.of(7, 8)], 0, 0), 1);
+    assert.equal(r.readBatchSync(pool, 10, out, 8, 64, 0), null);
+    assert.deepEqual(Array.from(out.subarray(0, 9)), [2, 0, 1, 3, 10, 0, 2, 2, 13]);
+    assert.deepEqual(Array.from(pool.subarray(13, 15)), [7, 8]);
+    assert.equal(r.readBatchSync(pool, 0, out, 8, 64, 0), null);
+    assert.equal(out[0], 0, 'nothing ready');
   });
 });
