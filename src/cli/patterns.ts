@@ -48,12 +48,14 @@ export function makePattern(size: number, pattern: Pattern, k: number): Buffer {
 }
 
 /**
- * Verifies frames against a pattern with one memcmp per frame and no allocation: keeps a
- * reference buffer of at least `size + 256` bytes whose byte j is the pattern at j (frame k of
- * `sequential` is its window starting at k mod 256) and compares against a window of it.
+ * Verifies frames against a pattern with one memcmp per frame: keeps a reference buffer of at
+ * least `size + 256` bytes whose byte j is the pattern at j (frame k of `sequential` is its window
+ * starting at k mod 256) and compares against a window of it. The windows of whole frames are kept
+ * (256 at most per size), so a stream of equal-sized frames allocates nothing per frame.
  */
 export class PatternVerifier {
   private ref: Buffer = Buffer.alloc(0);
+  private windows: (Buffer | undefined)[] = [];
 
   constructor(readonly pattern: Pattern) {}
 
@@ -63,7 +65,7 @@ export class PatternVerifier {
    */
   firstMismatch(data: Uint8Array, k: number, from = 0): number {
     const n = data.byteLength;
-    if (from >= n || this.matchesAt(from === 0 ? data : data.subarray(from), k, from)) return -1;
+    if (from === 0 ? this.window(k, n).equals(data) : from >= n || this.matchesAt(data.subarray(from), k, from)) return -1;
     for (let i = from; i < n; i++) if (data[i] !== this.expectedByte(i, k)) return i;
     return -1;
   }
@@ -71,12 +73,33 @@ export class PatternVerifier {
   /** True when `bytes` equal bytes [offset, offset + bytes.length) of frame `k` (a frame in pieces). */
   matchesAt(bytes: Uint8Array, k: number, offset: number): boolean {
     const n = bytes.byteLength;
-    if (this.ref.length < offset + n + 256) {
-      this.ref = Buffer.allocUnsafe(offset + n + 256);
-      fillPattern(this.ref, this.pattern, 0);
-    }
-    const start = (this.pattern === 'sequential' ? k & 0xff : 0) + offset;
+    const start = this.start(k) + offset;
+    this.reserve(start + n);
     return this.ref.compare(bytes, 0, n, start, start + n) === 0;
+  }
+
+  /** Frame `k` of `size` bytes as a window of the reference. */
+  private window(k: number, size: number): Buffer {
+    const start = this.start(k);
+    this.reserve(start + size);
+    let w = this.windows[start];
+    if (w === undefined || w.length !== size) {
+      w = this.ref.subarray(start, start + size);
+      this.windows[start] = w;
+    }
+    return w;
+  }
+
+  private start(k: number): number {
+    return this.pattern === 'sequential' ? k & 0xff : 0;
+  }
+
+  /** Makes the reference at least `end` bytes long. */
+  private reserve(end: number): void {
+    if (this.ref.length >= end) return;
+    this.ref = Buffer.allocUnsafe(end + 256);
+    fillPattern(this.ref, this.pattern, 0);
+    this.windows = [];
   }
 
   /** The byte expected at `offset` of frame `k`. */
