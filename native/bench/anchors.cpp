@@ -79,7 +79,7 @@ int runPingPong(uint64_t samples, uint64_t intervalUs) {
   int status = 0;
   waitpid(child, &status, 0);
   latency.insert(latency.end(), childSamples, childSamples + turns);
-  printResult(latency.size(), 0, WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1, std::move(latency));
+  printResult(latency.size(), 0, WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1, 0, std::move(latency));
   munmap(mem, bytes);
   sem_close(ping);
   sem_close(pong);
@@ -90,6 +90,7 @@ int runMemcpy(uint64_t size, uint64_t ringBytes, double seconds) {
   const uint64_t slots = ringBytes / size > 0 ? ringBytes / size : 1;
   std::vector<uint8_t> src(slots * size, 0x5a), dst(slots * size, 0);  // both touched before timing
   uint64_t copies = 0;
+  const double cpuStart = cpuSeconds();
   const int64_t start = monotonicNs();
   const int64_t end = start + int64_t(seconds * 1e9);
   int64_t now = start;
@@ -99,7 +100,7 @@ int runMemcpy(uint64_t size, uint64_t ringBytes, double seconds) {
     asm volatile("" : : "r"(dst.data()) : "memory");  // the copies are observable
     now = monotonicNs();
   }
-  printResult(copies, double(now - start) / 1e9, 0, {});
+  printResult(copies, double(now - start) / 1e9, 0, cpuStart, {});
   return 0;
 }
 

@@ -1,12 +1,13 @@
 // zb_bench: the native programs of `npm run bench` (bench/run.ts starts them; not shipped).
 //
-//   zb_bench reader   <name> <frames> <size> <copy|zerocopy> <ringBytes> <latency 0|1>
+//   zb_bench reader   <name> <frames> <size> <copy|zerocopy|blocking> <ringBytes> <latency 0|1>
 //   zb_bench writer   <name> <frames> <size> <copy|zerocopy> <latency 0|1> <intervalUs>
 //   zb_bench pingpong <samples> <intervalUs>
 //   zb_bench memcpy   <size> <ringBytes> <seconds>
 //
 // Each prints one JSON result line (report.hpp); a reader prints "ready" first, once its buffer
-// exists. Exit code 0 only when every frame arrived and matched.
+// exists. Exit code 0 only when every frame arrived and matched. A native reader always blocks in
+// its waits: `blocking` is its copy path.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
