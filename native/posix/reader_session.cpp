@@ -163,6 +163,10 @@ ReadFrame ReaderSession::consumeReady() {
 
 std::optional<ReadFrame> ReaderSession::tryReadNow() {
   std::lock_guard<std::mutex> g(mu_);  // one lock for R1, the post and R2–R13: this runs per frame
+  return tryReadLocked();
+}
+
+std::optional<ReadFrame> ReaderSession::tryReadLocked() {
   if (closing_) throw closedErr();
   core_.throwIfPoisoned();
   if (!semTryWait(semW_)) return std::nullopt;

@@ -51,15 +51,18 @@ class ReaderSession final : public SessionBase {
   // keep it (the caller releases it later; ends the batch).
   enum class Take { Release, ReleaseAndStop, Keep };
   // `first` (consumed) and then every frame that is ready now, up to `max`, each handed to
-  // `take(frame)`. The frames it is done with are released together at the end: their bytes go
-  // back with one fetch_add before the first post, so a Writer waiting for space wakes to all of it
-  // rather than to one frame at a time. An error after the first frame ends the batch (the frames
-  // so far are the caller's; it recurs on the next read). Returns the number of frames.
+  // `take(frame)`. The session lock is held for the whole batch (one lock instead of one per frame;
+  // `take` must not call back into the session). The frames `take` is done with are released
+  // together at the end: their bytes go back with one fetch_add before the first post, so a Writer
+  // waiting for space wakes to all of it rather than to one frame at a time. An error after the
+  // first frame ends the batch (the frames so far are the caller's; it recurs on the next read).
+  // Returns the number of frames.
   template <typename F>
   size_t drain(const ReadFrame& first, size_t max, F&& take) {
     done_.clear();
     size_t n = 0;
     try {
+      std::lock_guard<std::mutex> g(mu_);
       std::optional<ReadFrame> f = first;
       while (f) {
         ++n;
@@ -67,7 +70,7 @@ class ReaderSession final : public SessionBase {
         if (t != Take::Keep) done_.push_back(f->token);
         if (t != Take::Release || n == max) break;
         try {
-          f = tryReadNow();
+          f = tryReadLocked();
         } catch (const ZbError&) {
           break;
         }
@@ -90,6 +93,8 @@ class ReaderSession final : public SessionBase {
  private:
   ReaderSession(std::string name, int shmFd, int lockFd, std::shared_ptr<Mapping> mapping, sem_t* semW,
                 sem_t* semR, uint64_t M, uint64_t P);
+
+  std::optional<ReadFrame> tryReadLocked();  // tryReadNow with mu_ held
 
   void wakeOwnOp() override;  // posts sem-w
   // §2.8: step 1 is beginClose(); the binding detaches its views (step 2) before finishClose()
