@@ -90,7 +90,7 @@ int runMemcpy(uint64_t size, uint64_t ringBytes, double seconds) {
   const uint64_t slots = ringBytes / size > 0 ? ringBytes / size : 1;
   std::vector<uint8_t> src(slots * size, 0x5a), dst(slots * size, 0);  // both touched before timing
   uint64_t copies = 0;
-  const double cpuStart = cpuSeconds();
+  const double cpuStart = cpuSeconds();  // the buffers are already touched: no warm-up needed
   const int64_t start = monotonicNs();
   const int64_t end = start + int64_t(seconds * 1e9);
   int64_t now = start;

@@ -37,23 +37,27 @@ void sleepUs(uint64_t us) {
 
 int runReader(const FrameArgs& a) {
   auto session = ReaderSession::create(a.name, 0, a.ringBytes, std::nullopt);
-  const double cpuStart = cpuSeconds();
   std::printf("ready\n");
   std::fflush(stdout);
   const Pattern pattern(a.size);
   const uint64_t from = a.latency ? kStampBytes : 0;
+  const uint64_t warm = warmUpFrames(a.frames);
   std::vector<uint8_t> copy(a.zeroCopy ? 0 : a.size);
   std::vector<int64_t> latency;
   latency.reserve(a.latency ? a.frames : 0);
   uint64_t errors = 0;
   uint64_t k = 0;
   int64_t first = 0, last = 0;
+  double cpuStart = 0;
   // What the addon does per wake-up: take every ready frame, release them together.
   const auto take = [&](const ReadFrame& f) {
     const uint8_t* data = session->ring() + f.dataOffset;
-    if (a.latency || k == 0 || k + 1 == a.frames) {  // the clock is read where it is needed
+    if (k >= warm && (a.latency || k == warm || k + 1 == a.frames)) {  // the clock is read where needed
       last = monotonicNs();
-      if (k == 0) first = last;
+      if (k == warm) {
+        first = last;
+        cpuStart = cpuSeconds();
+      }
       if (a.latency) latency.push_back(last - getStamp(data));
     }
     if (!a.zeroCopy) {
@@ -73,35 +77,34 @@ int runReader(const FrameArgs& a) {
     }
     session->drain(*f, kBatch, take);
   }
-  // Frame 1 starts the clock, so frames - 1 were timed.
-  printResult(a.frames - 1, double(last - first) / 1e9, errors, cpuStart, std::move(latency));
+  printResult(a.frames - 1 - warm, double(last - first) / 1e9, errors, cpuStart, std::move(latency));
   session->close();
   return errors == 0 ? 0 : 1;
 }
 
 int runWriter(const FrameArgs& a) {
   auto session = WriterSession::connect(a.name);
-  const double cpuStart = cpuSeconds();
   const Pattern pattern(a.size);
-  std::vector<uint8_t> staging(a.size);  // copy path with a timestamp: the source is built per frame
-  const int64_t start = monotonicNs();
+  const uint64_t warm = warmUpFrames(a.frames);
+  int64_t start = 0;
+  double cpuStart = 0;
   for (uint64_t k = 0; k < a.frames; ++k) {
+    if (k == warm) {
+      start = monotonicNs();
+      cpuStart = cpuSeconds();
+    }
     if (a.intervalUs > 0) sleepUs(a.intervalUs);
     const int64_t deadline = deadlineAfterMs(kWaitMs);
     if (a.zeroCopy) {
       const PlannedFrame& f = session->acquire(a.size, deadline);
       std::memcpy(f.data, pattern.frame(k), size_t(a.size));
-      if (a.latency) putStamp(f.data, monotonicNs());
+      if (a.latency) putStamp(f.data, monotonicNs());  // right before the commit
       session->commit();
-    } else if (a.latency) {
-      std::memcpy(staging.data(), pattern.frame(k), size_t(a.size));
-      putStamp(staging.data(), monotonicNs());
-      session->write(staging.data(), a.size, deadline);
     } else {
       session->write(pattern.frame(k), a.size, deadline);
     }
   }
-  printResult(a.frames, double(monotonicNs() - start) / 1e9, 0, cpuStart, {});
+  printResult(a.frames - warm, double(monotonicNs() - start) / 1e9, 0, cpuStart, {});
   session->close();
   return 0;
 }

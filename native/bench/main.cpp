@@ -7,7 +7,8 @@
 //
 // Each prints one JSON result line (report.hpp); a reader prints "ready" first, once its buffer
 // exists. Exit code 0 only when every frame arrived and matched. A native reader always blocks in
-// its waits: `blocking` is its copy path.
+// its waits: `blocking` is its copy path. A latency writer takes the zero-copy path (the frame is
+// stamped right before its commit).
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>

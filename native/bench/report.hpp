@@ -1,8 +1,9 @@
 // One JSON line on stdout per benchmark program run, read by bench/run.ts:
 //   {"frames":N,"seconds":S,"errors":E,"cpuSeconds":C[,"latency":{"p50":ns,"p90":ns,"p99":ns,"max":ns,"n":count}]}
-// frames/seconds: what the timed part moved (the reader times first frame → last frame);
-// cpuSeconds: user + system time of the whole process (all threads) since `cpuStart`, taken
-// once the endpoint was set up (so start-up costs are left out).
+// The first tenth of the frames is a warm-up (for a JavaScript endpoint: until its code is
+// optimised) and not measured: frames/seconds/cpuSeconds cover the rest — for a reader from the
+// first measured frame to the last, for a writer from writing it to the end — and the latency
+// samples too. cpuSeconds is user + system time of the whole process (all threads).
 #pragma once
 #include <sys/resource.h>
 
@@ -12,6 +13,9 @@
 #include <vector>
 
 namespace zb::bench {
+
+// The frames before the measured part (at least one: a reader's clock starts at a frame).
+inline uint64_t warmUpFrames(uint64_t frames) { return frames / 10 > 0 ? frames / 10 : 1; }
 
 inline int64_t percentile(const std::vector<int64_t>& sorted, double p) {
   if (sorted.empty()) return 0;
