@@ -3,6 +3,7 @@
 import './dispose';
 import type { NativeReader } from './native';
 import type { Reader } from './reader';
+import type { Slab } from './read-batch';
 
 const EMPTY = new Uint8Array(0);
 
@@ -43,16 +44,22 @@ export class Frame implements Disposable {
   readonly #token: number;
   /** Exact as a number: sequences count frames from 1. The bigint is made when asked for. */
   readonly #sequence: number;
+  /** Where a copy lives. */
+  readonly #slab: Slab | null;
   #released = false;
 
-  /** @internal Created by the Reader only; `native` is given when the frame holds ring bytes (token ≠ 0). */
-  constructor(reader: Reader, native: NativeReader | null, token: number, sequence: number, data: Uint8Array, size: number, isZeroCopy: boolean) {
+  /**
+   * @internal Created by the Reader only: a view holds ring bytes (token ≠ 0, `native` given), a
+   * copy lives in `slab`.
+   */
+  constructor(reader: Reader, native: NativeReader | null, token: number, sequence: number, data: Uint8Array, size: number, isZeroCopy: boolean, slab: Slab | null) {
     this.reader = reader;
     this.#token = token;
     this.#sequence = sequence;
     this.size = size;
     this.#data = data;
     this.isZeroCopy = isZeroCopy;
+    this.#slab = slab;
     if (native !== null) unreleasedFrames.register(this, { reader: native, token }, this);
   }
 
@@ -64,7 +71,7 @@ export class Frame implements Disposable {
   /**
    * The payload: a zero-copy view has length 0 (detached) after release or once the Reader is
    * closed; a copy reads as empty after release (it is private memory, which closing the Reader
-   * leaves alone).
+   * leaves alone; its slab is detached once every copy in it is released).
    */
   get data(): Uint8Array {
     // A view is detached natively; a copy cannot be, so it is hidden instead.
@@ -79,12 +86,12 @@ export class Frame implements Disposable {
   /**
    * Returns the frame's bytes to the Writer (idempotent). Releases are applied in read order
    * (§6.7): releasing a later frame first is deferred until every earlier frame is released.
-   * A release after the Reader closed is a no-op, and so is releasing a copied frame.
+   * A release after the Reader closed is a no-op; releasing a copy touches no shared memory.
    */
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    if (this.#token === 0) return;
+    if (this.#token === 0) return this.#slab?.drop();
     unreleasedFrames.unregister(this);
     this.reader._releaseToken(this.#token);
   }

@@ -162,6 +162,11 @@ export interface NativeBinding {
   isProcessAlive(pid: number | bigint): boolean;
   /** Every error code the addon can throw (native/core/errors.hpp); the same set as ErrorCode. */
   errorCodes(): string[];
+  /**
+   * Detaches an ArrayBuffer the caller owns (views of it read as empty; its memory goes back now
+   * rather than at the next garbage collection); one that cannot be detached is left as it is.
+   */
+  detachArrayBuffer(buffer: ArrayBuffer): void;
 }
 
 /** The directory of this package's package.json (above dist/src or src). */

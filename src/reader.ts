@@ -136,7 +136,7 @@ export class Reader extends BufferEndpoint<NativeReader> {
   #collect(view: Uint8Array | null): Frame[] {
     return this.#batch.collect(
       view,
-      (token, sequence, data, size, isZeroCopy) => new Frame(this, token === 0 ? null : this.handle, token, sequence, data, size, isZeroCopy),
+      (token, sequence, data, size, isZeroCopy, slab) => new Frame(this, token === 0 ? null : this.handle, token, sequence, data, size, isZeroCopy, slab),
     );
   }
 

@@ -96,6 +96,23 @@ describe('Reader.readMany / readManySync', () => {
     views[0]!.release();
   });
 
+  it('a full slab is detached once every copy in it is released, not before', async () => {
+    const { r, w } = await pair(128 * 1024);
+    const options = { copyMaxBytes: 20000, timeoutMs: 0 };
+    for (let i = 1; i <= 4; i++) w.writeSync(fill(20000, i), 0);
+    const first = r.readManySync(options); // a slab of 4 × 20000 bytes, now full
+    assert.deepEqual(sequences(first), [1, 2, 3, 4]);
+    const views = first.map((f) => f.data);
+    for (const f of first.slice(0, 3)) f.release();
+    w.writeSync(fill(20000, 5), 0);
+    assert.deepEqual(sequences(r.readManySync(options)), [5], 'a new slab; the old one still holds frame 4');
+    assert.deepEqual(Buffer.from(views[0]!), fill(20000, 1), 'a released copy reads as empty, a view of it kept elsewhere still reads');
+    assert.equal(first[0]!.data.length, 0);
+    assert.deepEqual(Buffer.from(first[3]!.data), fill(20000, 4));
+    first[3]!.release();
+    for (const v of views) assert.equal(v.length, 0, 'the slab is detached with its last copy');
+  });
+
   it('an empty batch on timeout; the async form waits for the first frame, then takes the batch', async () => {
     const { r, w } = await pair(4096);
     assert.deepEqual(r.readManySync({ timeoutMs: 30 }), []);
