@@ -415,11 +415,9 @@ export function callNative<T>(fn: () => T): T {
   }
 }
 
-/** Awaits a native Promise and maps its rejection with {@link fromNative}. */
-export async function awaitNative<T>(p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (err) {
+/** A native Promise with its rejection mapped by {@link fromNative} (one reaction, no extra turns). */
+export function awaitNative<T>(p: Promise<T>): Promise<T> {
+  return p.then(undefined, (err: unknown) => {
     throw fromNative(err);
-  }
+  });
 }

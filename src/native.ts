@@ -68,6 +68,21 @@ export interface NativeReader {
   readSync(timeoutMs: number): NativeFrame | null;
   /** Waits on a worker thread in bounded slices; timeoutMs may be Infinity. Interruptible by close(). */
   read(timeoutMs: number): Promise<NativeFrame | null>;
+  /**
+   * Batch read (what the library's Reader uses): like readSync, then every further frame that is
+   * ready now, up to maxFrames (>= 1). A frame of at most copyMax bytes is copied into
+   * `pool[used..]` and released with the batch — the addon stops before a further frame might not fit,
+   * so pool.length - used >= copyMax guarantees the copy; the first other frame is returned as a
+   * view (released by its token) and ends the batch; null when there is none. `out[0]` receives
+   * the number of frames n (0 on timeout), then 4 numbers per frame: token (0 for a copy),
+   * sequence (exact: sequences count frames from 1), size, and the copy's offset in the pool — or
+   * -1 for the returned zero-copy view, -2 for a returned copy where the runtime refused external
+   * buffers. out.length >= 1 + 4 * maxFrames. An error after the first frame ends the batch; it
+   * recurs on the next read.
+   */
+  readBatchSync(pool: Uint8Array, used: number, out: Float64Array, maxFrames: number, copyMax: number, timeoutMs: number): Uint8Array | null;
+  /** Asynchronous readBatchSync: waits for the first frame on its own thread; the batch is taken on the JS thread. */
+  readBatch(pool: Uint8Array, used: number, out: Float64Array, maxFrames: number, copyMax: number, timeoutMs: number): Promise<Uint8Array | null>;
   /** Idempotent; detaches the frame's ArrayBuffer; in-order release per protocol.md §6.7. */
   release(token: number): void;
   isReleased(token: number): boolean;
@@ -88,6 +103,12 @@ export interface NativeWriter {
   readonly nextSequence: bigint;
   /** Returns the frame's sequence. timeoutMs finite >= 0 (0 = no wait). */
   writeSync(data: Uint8Array, timeoutMs: number): bigint;
+  /**
+   * writeSync(frames[first], timeoutMs), then every further frame while it fits now, in order;
+   * returns how many were written (>= 1). An error after the first frame ends the batch; it recurs
+   * when the next call starts at that frame.
+   */
+  writeBatchSync(frames: readonly Uint8Array[], first: number, timeoutMs: number): number;
   /** Non-blocking attempt on the JS thread first, then waits for space on a worker. */
   write(data: Uint8Array, timeoutMs: number): Promise<bigint>;
   acquireSync(size: number, timeoutMs: number): NativeWritableFrame;
@@ -141,6 +162,11 @@ export interface NativeBinding {
   isProcessAlive(pid: number | bigint): boolean;
   /** Every error code the addon can throw (native/core/errors.hpp); the same set as ErrorCode. */
   errorCodes(): string[];
+  /**
+   * Detaches an ArrayBuffer the caller owns (views of it read as empty; its memory goes back now
+   * rather than at the next garbage collection); one that cannot be detached is left as it is.
+   */
+  detachArrayBuffer(buffer: ArrayBuffer): void;
 }
 
 /** The directory of this package's package.json (above dist/src or src). */

@@ -29,15 +29,28 @@ export class OpQueue {
   }
 
   /**
-   * Runs `op` after every earlier operation has settled. `opName` is used in the ClosedError
-   * raised when the owner was closed while the operation waited for its turn.
+   * Runs `op` after every earlier operation has settled — at once when none is queued or in
+   * flight, so an operation that finds its data ready costs no extra turn of the microtask queue.
+   * `opName` is used in the ClosedError raised when the owner was closed before the operation
+   * started.
    */
   run<T>(opName: string, op: () => Promise<T>): Promise<T> {
-    this.pending++;
-    const result = this.tail.then(() => {
+    const start = (): Promise<T> => {
       if (this.isClosed()) throw new ClosedError(`${opName}: ${this.describe()} is closed`);
       return op();
-    });
+    };
+    const idle = this.pending === 0;
+    this.pending++;
+    let result: Promise<T>;
+    if (idle) {
+      try {
+        result = start();
+      } catch (err) {
+        result = Promise.reject(err);
+      }
+    } else {
+      result = this.tail.then(start);
+    }
     const done = (): void => {
       this.pending--;
     };

@@ -1,88 +1,17 @@
-// Reader and Frame (protocol.md §2.7, §2.8, §6, §10.2, §15).
+// Reader (protocol.md §2.7, §2.8, §6, §15); Frame is in frame.ts, batches in read-batch.ts.
 //
 // The Reader owns the buffer: it creates the shared memory, the semaphores and the lock file and
 // unlinks them on close(). All protocol logic lives in the native addon; this layer validates
 // arguments, maps error codes to classes, serialises async calls (§15.3) and wraps frames.
 import './dispose';
-import { native, type NativeFrame, type NativeReader } from './native';
-import { awaitNative, callNative, ClosedError } from './errors';
+import { native, type NativeReader } from './native';
+import { awaitNative, callNative, ClosedError, fromNative, WriterDeadError } from './errors';
 import { resolveReaderOptions, validateName, validateTimeout, type ReaderOptions } from './config';
 import { BufferEndpoint } from './endpoint';
+import { Frame } from './frame';
+import { BatchBuffers, FrameIterator, resolveReadManyOptions, type ReadManyOptions, type ResolvedReadMany } from './read-batch';
 
-interface FrameHandle {
-  reader: NativeReader;
-  token: number;
-}
-
-/**
- * Safety net only (§10.3): a Frame that becomes unreachable without release() is released when
- * the garbage collector notices. Applications MUST release explicitly, because the Writer stalls
- * until the bytes come back and GC timing is unpredictable.
- */
-const unreleasedFrames = new FinalizationRegistry<FrameHandle>((h) => {
-  try {
-    if (!h.reader.closed) h.reader.release(h.token);
-  } catch {
-    // Never throw from a finaliser.
-  }
-});
-
-/**
- * One frame read from the ring. `data` is a zero-copy view of the payload in shared memory; it
- * becomes length 0 (detached) when the frame is released or the Reader closes. Copy what you need
- * to keep. A Frame keeps its Reader reachable.
- */
-export class Frame implements Disposable {
-  /** Sequence number from the frame header (1n for the Writer's first frame). */
-  readonly sequence: bigint;
-  /** Payload size in bytes. */
-  readonly size: number;
-  /** Zero-copy view of the payload; length 0 after release. */
-  readonly data: Uint8Array;
-  /** False only when the runtime refused external buffers and the payload was copied (§10.3). */
-  readonly isZeroCopy: boolean;
-  /** The Reader this frame came from (kept reachable by the frame). */
-  readonly reader: Reader;
-  readonly #token: number;
-  #released = false;
-
-  /** @internal Created by Reader.read/readSync only. */
-  constructor(reader: Reader, nf: NativeFrame) {
-    this.reader = reader;
-    this.#token = nf.token;
-    this.sequence = nf.sequence;
-    this.size = nf.size;
-    this.data = nf.data;
-    this.isZeroCopy = nf.isZeroCopy;
-  }
-
-  /** True after release() or once the Reader is closed. */
-  get released(): boolean {
-    return this.#released || this.reader.closed;
-  }
-
-  /**
-   * Returns the frame's bytes to the Writer (idempotent). Releases are applied in read order
-   * (§6.7): releasing a later frame first is deferred until every earlier frame is released.
-   * A release after the Reader closed is a no-op.
-   */
-  release(): void {
-    if (this.#released) return;
-    this.#released = true;
-    unreleasedFrames.unregister(this);
-    this.reader._releaseToken(this.#token);
-  }
-
-  /** Same as release(). */
-  [Symbol.dispose](): void {
-    this.release();
-  }
-
-  /** @internal */
-  _track(handle: FrameHandle): void {
-    unreleasedFrames.register(this, handle, this);
-  }
-}
+export { Frame } from './frame';
 
 /** The owning side of a buffer. Create with `Reader.create(name, options)`. */
 export class Reader extends BufferEndpoint<NativeReader> {
@@ -104,29 +33,25 @@ export class Reader extends BufferEndpoint<NativeReader> {
     return new Reader(callNative(() => native().createReaderSync(name, o.metadataSize, o.payloadSize, o.permissions)));
   }
 
+  readonly #batch = new BatchBuffers();
+  readonly #ringBytes: number;
+  /** Frames a batch consumed that an iteration (frames()) left undelivered: every read returns them first. */
+  #ahead: Frame[] = [];
+
   private constructor(n: NativeReader) {
     super(n, 'Reader');
+    this.#ringBytes = n.payloadSize;
   }
 
   /**
    * Reads the next frame, waiting up to `timeoutMs` (default 5000; `Infinity` allowed) on a
    * worker thread. Resolves `null` on timeout. Rejects with WriterDeadError once the Writer is gone
    * and every frame it wrote was read, SequenceError/CorruptFrameError on a bad header (the Reader
-   * is then poisoned), ClosedError when close() ends the wait.
+   * is then poisoned), ClosedError when close() ends the wait. The frame is a zero-copy view.
    */
-  async read(timeoutMs?: number): Promise<Frame | null> {
+  read(timeoutMs?: number): Promise<Frame | null> {
     const t = validateTimeout(timeoutMs, { sync: false });
-    return this.queue.run('read', async () => {
-      // Fast path: try a non-blocking readSync(0) (one sem_trywait) on the JS thread first.
-      // When the Writer is ahead, frames are already published and this avoids a native async
-      // round trip (a thread hop, tens of µs) per frame; only when nothing is ready do we go to
-      // the native async read, which waits on its own thread in bounded slices.
-      const ready = callNative(() => this.handle.readSync(0));
-      if (ready !== null) return this.#wrap(ready);
-      if (t === 0) return null;
-      const nf = await awaitNative(this.handle.read(t));
-      return nf === null ? null : this.#wrap(nf);
-    });
+    return this.queue.run('read', () => this.#readBatch({ maxFrames: 1, copyMaxBytes: 0, timeoutMs: t }).then((f) => f[0] ?? null));
   }
 
   /**
@@ -135,10 +60,84 @@ export class Reader extends BufferEndpoint<NativeReader> {
    */
   readSync(timeoutMs?: number): Frame | null {
     const t = validateTimeout(timeoutMs, { sync: true });
-    this.#assertOpen('readSync');
-    this.queue.assertIdle('readSync');
-    const nf = callNative(() => this.handle.readSync(t));
-    return nf === null ? null : this.#wrap(nf);
+    return this.#readBatchSync('readSync', { maxFrames: 1, copyMaxBytes: 0, timeoutMs: t })[0] ?? null;
+  }
+
+  /**
+   * Reads every frame that is ready, up to `maxFrames`, in one native call, waiting up to
+   * `timeoutMs` for the first (an empty array on timeout). Frames of at most `copyMaxBytes` are
+   * copies whose ring space is already returned (`isZeroCopy` false); a larger frame is a
+   * zero-copy view and ends the batch. Rejects like read().
+   */
+  readMany(options?: ReadManyOptions): Promise<Frame[]> {
+    const o = this.#batchOptions(options, false);
+    return this.queue.run('readMany', () => this.#readBatch(o));
+  }
+
+  /** Synchronous readMany; finite timeout only. Throws InvalidStateError while an async call is in flight. */
+  readManySync(options?: ReadManyOptions): Frame[] {
+    return this.#readBatchSync('readManySync', this.#batchOptions(options, true));
+  }
+
+  /**
+   * Async iterator over the frames, batched like readMany: it stays synchronous while frames are
+   * ready and waits (up to `timeoutMs` per wait, default `Infinity`) only when none is. It ends
+   * when the Writer closed normally and every frame was read, or when a wait times out; it throws
+   * what read() rejects with otherwise. Release every zero-copy frame it yields (`for await (using
+   * f of reader.frames())` does); frames it read ahead when the loop ends early are returned first
+   * by the next read.
+   */
+  frames(options?: ReadManyOptions): AsyncIterableIterator<Frame> {
+    const o = this.#batchOptions(options, false, Infinity);
+    return new FrameIterator(
+      () => this.queue.run('frames', () => this.#readBatch(o)),
+      (err) => err instanceof WriterDeadError && err.graceful,
+      (rest) => this.#ahead.unshift(...rest),
+    );
+  }
+
+  /** Validated batch options; no frame exceeds the ring, so neither need a copy's room in the slab. */
+  #batchOptions(options: ReadManyOptions | undefined, sync: boolean, defaultTimeoutMs?: number): ResolvedReadMany {
+    const o = resolveReadManyOptions(options, sync, defaultTimeoutMs);
+    return { ...o, copyMaxBytes: Math.min(o.copyMaxBytes, this.#ringBytes) };
+  }
+
+  /** One batch (or the frames read ahead); runs inside the queue. */
+  #readBatch(o: ResolvedReadMany): Promise<Frame[]> {
+    // A timeout of 0 never waits: no thread hop.
+    if (o.timeoutMs === 0 || this.#ahead.length > 0) return Promise.resolve(this.#readBatchNow(o));
+    const h = this.handle;
+    return this.#batch
+      .take(o.copyMaxBytes, (slab, used, out) => h.readBatch(slab, used, out, o.maxFrames, o.copyMaxBytes, o.timeoutMs))
+      .then(
+        (view) => this.#collect(view),
+        (err: unknown) => {
+          throw fromNative(err);
+        },
+      );
+  }
+
+  /** A batch on the JS thread, blocking up to `o.timeoutMs`. */
+  #readBatchNow(o: ResolvedReadMany): Frame[] {
+    if (this.#ahead.length > 0) return this.#ahead.splice(0, o.maxFrames);
+    const h = this.handle;
+    const view = this.#batch.take(o.copyMaxBytes, (slab, used, out) =>
+      callNative(() => h.readBatchSync(slab, used, out, o.maxFrames, o.copyMaxBytes, o.timeoutMs)),
+    );
+    return this.#collect(view);
+  }
+
+  #readBatchSync(op: string, o: ResolvedReadMany): Frame[] {
+    this.#assertOpen(op);
+    this.queue.assertIdle(op);
+    return this.#readBatchNow(o);
+  }
+
+  #collect(view: Uint8Array | null): Frame[] {
+    return this.#batch.collect(
+      view,
+      (token, sequence, data, size, isZeroCopy, slab) => new Frame(this, token === 0 ? null : this.handle, token, sequence, data, size, isZeroCopy, slab),
+    );
   }
 
   /** Copy of the metadata content written by the Writer; an empty array when none (§4.4). */
@@ -156,14 +155,7 @@ export class Reader extends BufferEndpoint<NativeReader> {
 
   /** @internal Used by Frame.release(). */
   _releaseToken(token: number): void {
-    if (this.handle.closed) return;
-    callNative(() => this.handle.release(token));
-  }
-
-  #wrap(nf: NativeFrame): Frame {
-    const f = new Frame(this, nf);
-    f._track({ reader: this.handle, token: nf.token });
-    return f;
+    callNative(() => this.handle.release(token)); // a no-op once the Reader is closed
   }
 
   #assertOpen(op: string): void {

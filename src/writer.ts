@@ -3,7 +3,7 @@
 // The Writer attaches to a buffer created by a Reader; it never creates or unlinks OS resources.
 import './dispose';
 import { native, type NativeWritableFrame, type NativeWriter } from './native';
-import { awaitNative, callNative, ClosedError, InvalidArgumentError, InvalidStateError } from './errors';
+import { awaitNative, BufferFullError, callNative, ClosedError, InvalidArgumentError, InvalidStateError } from './errors';
 import { DEFAULT_TIMEOUT_MS, validateByteCount, validateData, validateName, validateTimeout, type WriterOptions } from './config';
 import { BufferEndpoint } from './endpoint';
 
@@ -123,6 +123,42 @@ export class Writer extends BufferEndpoint<NativeWriter> {
     return callNative(() => this.handle.writeSync(data, t));
   }
 
+  /**
+   * Writes every frame of `frames` in order, as consecutive sequences, and resolves to the last
+   * one's sequence. The frames that fit are written in one native call; each wait for space is
+   * bounded by `timeoutMs` (default: the `writeTimeoutMs` option). On rejection the frames before
+   * the failing one are published (`nextSequence` tells how far it got). The bytes are copied, so
+   * the arrays must not be modified until the Promise settles.
+   */
+  writeMany(frames: readonly Uint8Array[], timeoutMs?: number): Promise<bigint> {
+    validateFrames(frames);
+    const t = validateTimeout(timeoutMs, { sync: false, defaultMs: this.#defaultTimeoutMs });
+    const h = this.handle;
+    return this.queue.run('writeMany', async () => {
+      for (let i = 0; i < frames.length; ) {
+        try {
+          i += callNative(() => h.writeBatchSync(frames, i, 0));
+        } catch (err) {
+          if (!(err instanceof BufferFullError) || err.code !== 'ZB_BUFFER_FULL') throw err;
+          await awaitNative(h.write(frames[i]!, t)); // the ring is full: wait for space for this one
+          i++;
+        }
+      }
+      return h.nextSequence - 1n;
+    });
+  }
+
+  /** Synchronous writeMany: each wait for space blocks up to `timeoutMs` (finite). */
+  writeManySync(frames: readonly Uint8Array[], timeoutMs?: number): bigint {
+    validateFrames(frames);
+    const t = validateTimeout(timeoutMs, { sync: true, defaultMs: this.#defaultTimeoutMs });
+    this.#assertOpen('writeManySync');
+    this.queue.assertIdle('writeManySync');
+    const h = this.handle;
+    for (let i = 0; i < frames.length; ) i += callNative(() => h.writeBatchSync(frames, i, t));
+    return h.nextSequence - 1n;
+  }
+
   /** Reserves `size` bytes in the ring for zero-copy filling (§10.1). */
   async acquire(size: number, timeoutMs?: number): Promise<WritableFrame> {
     validateByteCount(size);
@@ -182,6 +218,12 @@ export class Writer extends BufferEndpoint<NativeWriter> {
   #assertOpen(op: string): void {
     if (this.handle.closed) throw new ClosedError(`${op}: Writer ${JSON.stringify(this.handle.name)} is closed`);
   }
+}
+
+/** An array of Uint8Array (the addon checks each element again as it writes it). */
+function validateFrames(frames: unknown): asserts frames is readonly Uint8Array[] {
+  if (!Array.isArray(frames)) throw new InvalidArgumentError('ZB_INVALID_ARGUMENT', 'Invalid argument frames: must be an array of Uint8Array');
+  for (let i = 0; i < frames.length; i++) if (!(frames[i] instanceof Uint8Array)) validateData(frames[i], `frames[${i}]`);
 }
 
 function resolveWriteTimeout(options: WriterOptions | undefined): number {

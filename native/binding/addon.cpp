@@ -161,6 +161,16 @@ Napi::Value IsProcessAlive(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, live);
 }
 
+// Detaches an ArrayBuffer the caller owns (a batch's pool once every copy in it is released): its
+// views read as empty and its memory goes back now instead of at the next garbage collection.
+Napi::Value DetachArrayBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArrayBuffer()) throw toJsError(env, ZbError(code::kInvalidArgument, "Invalid argument buffer: must be an ArrayBuffer"));
+  napi_detach_arraybuffer(env, info[0]);  // an ArrayBuffer that cannot be detached is left as it is
+  if (env.IsExceptionPending()) env.GetAndClearPendingException();
+  return env.Undefined();
+}
+
 // The codes of core/errors.hpp (protocol.md §9), for test/error-codes.test.ts.
 Napi::Value ErrorCodes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -187,6 +197,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       Napi::PropertyDescriptor::Function(env, exports, "cleanStaleResources", CleanStaleResources, napi_enumerable),
       Napi::PropertyDescriptor::Function(env, exports, "isProcessAlive", IsProcessAlive, napi_enumerable),
       Napi::PropertyDescriptor::Function(env, exports, "errorCodes", ErrorCodes, napi_enumerable),
+      Napi::PropertyDescriptor::Function(env, exports, "detachArrayBuffer", DetachArrayBuffer, napi_enumerable),
   });
   return exports;
 }

@@ -87,6 +87,22 @@ Napi::Uint8Array validateBytes(const Napi::Value& v, const char* name) {
   throw invalidArg(std::string("Invalid argument ") + name + ": must be a Uint8Array");
 }
 
+ByteSpan bytesOf(napi_env env, napi_value v, const char* name, int64_t index) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_uint8_array) {
+    const std::string what = index < 0 ? std::string(name) : std::string(name) + "[" + std::to_string(index) + "]";
+    throw invalidArg("Invalid argument " + what + ": must be a Uint8Array");
+  }
+  return ByteSpan{static_cast<const uint8_t*>(data), length};
+}
+
+Napi::Float64Array validateFloat64s(const Napi::Value& v, const char* name) {
+  if (v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float64_array) return v.As<Napi::Float64Array>();
+  throw invalidArg(std::string("Invalid argument ") + name + ": must be a Float64Array");
+}
+
 Napi::Object oiebToJs(Napi::Env env, const OiebValues& v) {
   auto big = [&](uint64_t x) { return Napi::BigInt::New(env, x); };
   Napi::Object o = Napi::Object::New(env);

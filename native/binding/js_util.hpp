@@ -51,6 +51,15 @@ double validateTimeout(const Napi::Value& v, bool allowInfinity);      // ZB_INV
 uint64_t validateCount(const Napi::Value& v, const char* name);         // non-negative safe integer
 // Uint8Array (Buffer included); returns pointer/length; ZB_INVALID_ARGUMENT otherwise.
 Napi::Uint8Array validateBytes(const Napi::Value& v, const char* name);
+// The bytes of a Uint8Array with a single N-API call (the per-frame path of batched writes);
+// ZB_INVALID_ARGUMENT naming `name` (and `index` when given) otherwise.
+struct ByteSpan {
+  const uint8_t* data;
+  size_t length;
+};
+ByteSpan bytesOf(napi_env env, napi_value v, const char* name, int64_t index = -1);
+// Float64Array; ZB_INVALID_ARGUMENT otherwise.
+Napi::Float64Array validateFloat64s(const Napi::Value& v, const char* name);
 
 Napi::Object oiebToJs(Napi::Env env, const OiebValues& v);
 Napi::Object semValuesToJs(Napi::Env env, const SemValues& v);

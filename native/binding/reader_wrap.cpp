@@ -1,6 +1,8 @@
-// NativeReader (src/native.ts): ObjectWrap over a ReaderSession, async read worker, frame views.
+// NativeReader (src/native.ts): ObjectWrap over a ReaderSession, async reads, frame views and
+// batches.
 #include <napi.h>
 
+#include <cstring>
 #include <optional>
 #include <unordered_map>
 
@@ -9,12 +11,47 @@
 namespace zb::js {
 namespace {
 
+// Where a batch goes (src/native.ts, NativeReader.readBatch): `pool[used..]` receives the copied
+// payloads; `out` the count and one entry of kEntry numbers per frame.
+struct BatchTarget {
+  uint8_t* pool;
+  size_t poolLength;
+  size_t used;
+  double* out;
+  uint64_t maxFrames;
+  uint64_t copyMax;
+};
+constexpr size_t kEntry = 4;        // token, sequence, size, offset
+constexpr double kZeroCopyView = -1;  // offset of a frame handed out as the returned view
+constexpr double kCopiedView = -2;    // the same where the runtime refused external buffers
+
+// Arguments (pool, used, out, maxFrames, copyMax) of readBatch/readBatchSync, checked.
+struct BatchArgs {
+  Napi::Uint8Array pool;
+  Napi::Float64Array out;
+  uint64_t used, maxFrames, copyMax;
+
+  explicit BatchArgs(const Napi::CallbackInfo& info)
+      : pool(validateBytes(info[0], "pool")),
+        out(validateFloat64s(info[2], "out")),
+        used(validateCount(info[1], "used")),
+        maxFrames(validateCount(info[3], "maxFrames")),
+        copyMax(validateCount(info[4], "copyMax")) {
+    if (used > pool.ByteLength()) throw ZbError(code::kInvalidArgument, "Invalid argument used: beyond the pool");
+    if (maxFrames == 0 || out.ElementLength() < 1 + kEntry * maxFrames) {
+      throw ZbError(code::kInvalidArgument, "Invalid argument out: needs 1 + 4 * maxFrames (>= 1) numbers");
+    }
+  }
+  BatchTarget target() { return BatchTarget{pool.Data(), pool.ByteLength(), size_t(used), out.Data(), maxFrames, copyMax}; }
+};
+
 class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
  public:
   static constexpr const char* kClassName = "NativeReader";
   static constexpr const char* kFactory = "createReader()";
   static constexpr const char* kPeerMethod = "isWriterConnected";
   static constexpr const char* kAsyncOps = "read";
+  static constexpr const char* kWaitThreadName = "zerobuffer.read";
   static constexpr auto kPending = &AddonData::pendingReader;
   static constexpr auto kCtor = &AddonData::readerCtor;
 
@@ -24,6 +61,8 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
     return defineClass(env, {
                                 InstanceMethod("readSync", &ReaderWrap::ReadSync),
                                 InstanceMethod("read", &ReaderWrap::Read),
+                                InstanceMethod("readBatchSync", &ReaderWrap::ReadBatchSync),
+                                InstanceMethod("readBatch", &ReaderWrap::ReadBatch),
                                 InstanceMethod("release", &ReaderWrap::Release),
                                 InstanceMethod("isReleased", &ReaderWrap::IsReleased),
                                 InstanceMethod("getMetadata", &ReaderWrap::GetMetadata),
@@ -33,16 +72,45 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
   // JS thread: wraps a consumed frame into a NativeFrame object.
   Napi::Object makeFrame(Napi::Env env, const ReadFrame& f) {
     bool zeroCopy = false;
-    Napi::ArrayBuffer ab = makeView(env, s_->mapping(), s_->ring() + f.dataOffset, size_t(f.size), zeroCopy);
-    views_.emplace(f.token, Napi::Persistent(ab));
+    Napi::Uint8Array data = view(env, f, zeroCopy);
     Napi::Object o = Napi::Object::New(env);
     o.Set("token", Napi::Number::New(env, double(f.token)));
     o.Set("sequence", Napi::BigInt::New(env, f.sequence));
     o.Set("size", Napi::Number::New(env, double(f.size)));
-    o.Set("data", Napi::Uint8Array::New(env, size_t(f.size), ab, 0));
+    o.Set("data", data);
     o.Set("isZeroCopy", Napi::Boolean::New(env, zeroCopy));
     return o;
   }
+
+  // JS thread: `first` (consumed) and every further frame ready now, up to t.maxFrames (protocol
+  // order in ReaderSession::drain). A frame of at most t.copyMax bytes is copied to the pool and
+  // released with the batch; the first other frame becomes the returned view (released later by
+  // its token) and ends the batch. Returns null without one.
+  Napi::Value drain(Napi::Env env, BatchTarget t, const ReadFrame& first) {
+    Napi::Value result = env.Null();
+    double* e = t.out + 1;
+    const size_t n = s_->drain(first, size_t(t.maxFrames), [&](const ReadFrame& f) {
+      e[1] = double(f.sequence);  // exact: sequences count frames from 1 (R8)
+      e[2] = double(f.size);
+      if (f.size <= t.copyMax && f.size <= t.poolLength - t.used) {
+        std::memcpy(t.pool + t.used, s_->ring() + f.dataOffset, size_t(f.size));
+        e[0] = 0;
+        e[3] = double(t.used);
+        e += kEntry;
+        t.used += size_t(f.size);
+        // Stop where a further frame might not fit: a frame of at most copyMax bytes is always copied.
+        return t.poolLength - t.used < t.copyMax ? ReaderSession::Take::ReleaseAndStop : ReaderSession::Take::Release;
+      }
+      bool zeroCopy = false;
+      result = view(env, f, zeroCopy);
+      e[0] = double(f.token);
+      e[3] = zeroCopy ? kZeroCopyView : kCopiedView;
+      return ReaderSession::Take::Keep;
+    });
+    t.out[0] = double(n);
+    return result;
+  }
+
   // §2.8 step 2 (close, between beginClose and finishClose).
   void detachViews() {
     for (auto& [token, ref] : views_) detachQuietly(ref);
@@ -50,6 +118,13 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
   }
 
  private:
+  // The frame's payload as a view over the ring, detached by release() or close().
+  Napi::Uint8Array view(Napi::Env env, const ReadFrame& f, bool& zeroCopy) {
+    Napi::ArrayBuffer ab = makeView(env, s_->mapping(), s_->ring() + f.dataOffset, size_t(f.size), zeroCopy);
+    views_.emplace(f.token, Napi::Persistent(ab));
+    return Napi::Uint8Array::New(env, size_t(f.size), ab, 0);
+  }
+
   Napi::Value ReadSync(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
@@ -61,7 +136,21 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
     });
   }
 
+  Napi::Value ReadBatchSync(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    return guard(env, [&]() -> Napi::Value {
+      checkIdle("readBatchSync", false);
+      BatchArgs a(info);
+      const double timeout = validateTimeout(info[5], false);
+      const std::optional<ReadFrame> f = s_->read(timeout);
+      if (f) return drain(env, a.target(), *f);
+      a.out.Data()[0] = 0;
+      return env.Null();
+    });
+  }
+
   Napi::Value Read(const Napi::CallbackInfo& info);
+  Napi::Value ReadBatch(const Napi::CallbackInfo& info);
 
   Napi::Value Release(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -96,17 +185,45 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
   std::unordered_map<uint64_t, Napi::Reference<Napi::ArrayBuffer>> views_;
 };
 
-class ReadWorker : public SessionTask<ReaderWrap> {
+// Waits for a frame on its own thread; the frame (and, for a batch, every further ready one) is
+// consumed on the JS thread in settle().
+class ReadTask : public SessionTask<ReaderWrap> {
  public:
-  ReadWorker(Napi::Env env, Napi::Object self, ReaderWrap* wrap, double timeout)
-      : SessionTask(env, self, wrap), timeout_(timeout) {}
+  ReadTask(Napi::Env env, Napi::Object self, ReaderWrap* wrap, double timeout, std::optional<BatchArgs> batch)
+      : SessionTask(env, self, wrap), timeout_(timeout) {
+    if (batch) {
+      pool_ = Napi::Persistent(batch->pool);
+      out_ = Napi::Persistent(batch->out);
+      batch_ = BatchTarget{nullptr, 0, size_t(batch->used), nullptr, batch->maxFrames, batch->copyMax};
+    }
+  }
 
  private:
-  void wait() override { frame_ = s_->read(timeout_); }
-  Napi::Value settle(Napi::Env env) override { return frame_ ? Napi::Value(wrap_->makeFrame(env, *frame_)) : env.Null(); }
+  void wait() override { ready_ = s_->awaitFrame(timeout_, false); }  // the JS thread already polled
+
+  Napi::Value settle(Napi::Env env) override {
+    if (!batch_) return ready_ ? Napi::Value(wrap_->makeFrame(env, s_->consumeReady())) : env.Null();
+    BatchTarget t = *batch_;  // the arrays are looked up again: only their references were kept
+    Napi::Uint8Array pool = pool_.Value().As<Napi::Uint8Array>();
+    Napi::Float64Array out = out_.Value().As<Napi::Float64Array>();
+    if (t.used > pool.ByteLength() || out.ElementLength() < 1 + kEntry * t.maxFrames) {
+      throw ZbError(code::kInvalidArgument, "Invalid argument pool/out: detached or resized while the read waited");
+    }
+    t.pool = pool.Data();
+    t.poolLength = pool.ByteLength();
+    t.out = out.Data();
+    if (!ready_) {
+      t.out[0] = 0;
+      return env.Null();
+    }
+    return wrap_->drain(env, t, s_->consumeReady());
+  }
 
   double timeout_;
-  std::optional<ReadFrame> frame_;
+  bool ready_ = false;
+  std::optional<BatchTarget> batch_;
+  Napi::Reference<Napi::Uint8Array> pool_;
+  Napi::Reference<Napi::Float64Array> out_;
 };
 
 Napi::Value ReaderWrap::Read(const Napi::CallbackInfo& info) {
@@ -114,12 +231,29 @@ Napi::Value ReaderWrap::Read(const Napi::CallbackInfo& info) {
   try {
     checkIdle("read", true);
     const double timeout = validateTimeout(info[0], true);
-    if (std::optional<ReadFrame> f = s_->tryReadNow()) {  // a frame is ready: no thread hop
+    if (std::optional<ReadFrame> f = s_->tryReadWithin(timeout)) {  // no thread hop
       auto d = Napi::Promise::Deferred::New(env);
       d.Resolve(makeFrame(env, *f));
       return d.Promise();
     }
-    return startTask(new ReadWorker(env, info.This().As<Napi::Object>(), this, timeout), env, "zerobuffer.read");
+    return startTask(new ReadTask(env, info.This().As<Napi::Object>(), this, timeout, std::nullopt), env);
+  } catch (const ZbError& e) {
+    return rejected(env, e);
+  }
+}
+
+Napi::Value ReaderWrap::ReadBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    checkIdle("readBatch", true);
+    BatchArgs a(info);
+    const double timeout = validateTimeout(info[5], true);
+    if (std::optional<ReadFrame> f = s_->tryReadWithin(timeout)) {  // no thread hop
+      auto d = Napi::Promise::Deferred::New(env);
+      d.Resolve(drain(env, a.target(), *f));
+      return d.Promise();
+    }
+    return startTask(new ReadTask(env, info.This().As<Napi::Object>(), this, timeout, std::move(a)), env);
   } catch (const ZbError& e) {
     return rejected(env, e);
   }

@@ -21,6 +21,7 @@ namespace zb::js {
 //   kClassName, kFactory     for the class and the "cannot be constructed directly" error;
 //   kPeerMethod              the JS name of isPeerConnected;
 //   kAsyncOps                what its asynchronous operations are called in messages;
+//   kWaitThreadName          the resource name of its wait thread's thread-safe function;
 //   kPending, kCtor          its AddonData hand-off slot and constructor;
 //   void detachViews()       detaches its own views (called between beginClose and finishClose).
 template <typename Derived, typename Session>
@@ -60,6 +61,7 @@ class SessionWrap : public Napi::ObjectWrap<Derived> {
   ~SessionWrap() override {
     removeHook();
     if (s_) s_->close();
+    if (waiter_) waiter_->release();
   }
 
   // The shared members around Derived's own, in this order (the prototype's key order is visible).
@@ -90,23 +92,21 @@ class SessionWrap : public Napi::ObjectWrap<Derived> {
     }
   }
 
-  // Starts a SessionTask (taking ownership) and returns its promise; at most one is in flight per
-  // wrapper.
+  // Runs a SessionTask (taking ownership) on this wrapper's wait thread and returns its promise;
+  // at most one is in flight per wrapper.
   template <typename Task>
-  Napi::Promise startTask(Task* task, Napi::Env env, const char* resourceName) {
-    Napi::Promise p = task->promise();  // before Start: a failed Start deletes the task
+  Napi::Promise startTask(Task* task, Napi::Env env) {
+    std::unique_ptr<Task> owned(task);
+    if (!waiter_) waiter_ = WaitThread::start(env, Derived::kWaitThreadName);
+    Napi::Promise p = task->promise();
     asyncInFlight_ = true;
-    try {
-      task->Start(env, resourceName);
-    } catch (...) {
-      asyncInFlight_ = false;
-      throw;
-    }
+    waiter_->submit(env, owned.release());
     return p;
   }
 
   std::shared_ptr<Session> s_;
   bool asyncInFlight_ = false;
+  std::shared_ptr<WaitThread> waiter_;  // started by the first asynchronous operation
 
  private:
   Napi::Value GetName(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), s_->name()); }
@@ -132,6 +132,7 @@ class SessionWrap : public Napi::ObjectWrap<Derived> {
       static_cast<Derived*>(this)->detachViews();
       s_->finishClose();  // the rest of §2.8 / §7.2
       removeHook();
+      if (waiter_) waiter_->release();  // no operation can start any more
     }
     return info.Env().Undefined();
   }

@@ -43,6 +43,7 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
   static constexpr const char* kFactory = "connectWriter()";
   static constexpr const char* kPeerMethod = "isReaderConnected";
   static constexpr const char* kAsyncOps = "write/acquire";
+  static constexpr const char* kWaitThreadName = "zerobuffer.write";
   static constexpr auto kPending = &AddonData::pendingWriter;
   static constexpr auto kCtor = &AddonData::writerCtor;
 
@@ -55,6 +56,7 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
             InstanceAccessor("hasPendingFrame", &WriterWrap::GetHasPendingFrame, nullptr, napi_enumerable),
             InstanceAccessor("metadataWritten", &WriterWrap::GetMetadataWritten, nullptr, napi_enumerable),
             InstanceMethod("writeSync", &WriterWrap::WriteSync),
+            InstanceMethod("writeBatchSync", &WriterWrap::WriteBatchSync),
             InstanceMethod("write", &WriterWrap::Write),
             InstanceMethod("acquireSync", &WriterWrap::AcquireSync),
             InstanceMethod("acquire", &WriterWrap::Acquire),
@@ -113,9 +115,44 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
       checkCanWrite("writeSync", false);
-      Napi::Uint8Array data = validateBytes(info[0], "data");
+      const ByteSpan data = bytesOf(env, info[0], "data");
       const int64_t deadline = deadlineAfterMs(validateTimeout(info[1], false));
-      return Napi::BigInt::New(env, s_->write(data.Data(), data.ByteLength(), deadline, "writeSync"));
+      return Napi::BigInt::New(env, s_->write(data.data, data.length, deadline, "writeSync"));
+    });
+  }
+
+  // writeSync(frames[first], timeoutMs), then every further frame while it fits now, in order.
+  // Returns how many were written; an error after the first ends the batch (it recurs when the
+  // next call starts at that frame).
+  Napi::Value WriteBatchSync(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    return guard(env, [&]() -> Napi::Value {
+      const char* op = "writeBatchSync";
+      checkCanWrite(op, false);
+      if (!info[0].IsArray()) throw ZbError(code::kInvalidArgument, "Invalid argument frames: must be an array of Uint8Array");
+      Napi::Array frames = info[0].As<Napi::Array>();
+      const uint64_t first = validateCount(info[1], "first");
+      const int64_t deadline = deadlineAfterMs(validateTimeout(info[2], false));
+      const uint32_t n = frames.Length();
+      uint64_t i = first;
+      for (; i < n; ++i) {
+        napi_value v;
+        if (napi_get_element(env, frames, uint32_t(i), &v) != napi_ok) break;
+        if (i == first) {
+          const ByteSpan b = bytesOf(env, v, "frames", int64_t(i));
+          s_->write(b.data, b.length, deadline, op);
+          continue;
+        }
+        try {
+          const ByteSpan b = bytesOf(env, v, "frames", int64_t(i));
+          const PlannedFrame f = s_->plan(b.length, op);
+          if (!s_->spaceNow(f, true)) break;
+          s_->completeWrite(f, b.data);
+        } catch (const ZbError&) {
+          break;
+        }
+      }
+      return Napi::Number::New(env, double(i - first));
     });
   }
 
@@ -213,7 +250,7 @@ class SpaceWorker : public SessionTask<WriterWrap> {
   }
 
  private:
-  void wait() override { s_->awaitSpace(frame_, deadline_); }
+  void wait() override { s_->awaitSpace(frame_, deadline_, false); }  // the JS thread already polled
 
   Napi::Value settle(Napi::Env env) override {
     if (acquire_) return wrap_->complete(env, frame_, env.Undefined());
@@ -248,13 +285,14 @@ Napi::Value WriterWrap::startAsync(const Napi::CallbackInfo& info, bool acquire)
     const double timeout = validateTimeout(info[1], true);
     const int64_t deadline = deadlineAfterMs(timeout);
     const PlannedFrame f = s_->plan(size, op);
-    if (s_->spaceNow(f, timeout != 0)) {  // non-blocking attempt on the JS thread first
+    const bool ready = timeout == 0 ? s_->spaceNow(f, false)  // ZB_BUFFER_FULL without space
+                                    : s_->spaceWithin(f, timeout);
+    if (ready) {  // no thread hop
       auto d = Napi::Promise::Deferred::New(env);
       d.Resolve(complete(env, f, data));
       return d.Promise();
     }
-    return startTask(new SpaceWorker(env, info.This().As<Napi::Object>(), this, f, deadline, data), env,
-                     acquire ? "zerobuffer.acquire" : "zerobuffer.write");
+    return startTask(new SpaceWorker(env, info.This().As<Napi::Object>(), this, f, deadline, data), env);
   } catch (const ZbError& e) {
     return rejected(env, e);
   }

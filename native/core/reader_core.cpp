@@ -30,7 +30,7 @@ void ReaderCore::enqueueTail(uint64_t bytes) {
     Oieb(seg_).fetchAdd(off::kPayloadFree, bytes);
     return;
   }
-  queue_.push_back(Entry{0, bytes, false, true});
+  queue_.push_back(Entry{bytes, false, true});
 }
 
 ReadFrame ReaderCore::consume() {
@@ -64,8 +64,8 @@ ReadFrame ReaderCore::consume() {
   }
   // R11
   ReadFrame f{nextToken_++, rp_ + kHeaderSize, h.size, h.sequence};
-  tokenIndex_.emplace(f.token, queueBase_ + queue_.size());
-  queue_.push_back(Entry{f.token, kHeaderSize + h.size, true, false});
+  frameIndex_.push_back(queueBase_ + queue_.size());
+  queue_.push_back(Entry{kHeaderSize + h.size, true, false});
   // R12
   rp_ += kHeaderSize + h.size;
   if (rp_ == P_) rp_ = 0;
@@ -93,19 +93,18 @@ void ReaderCore::checkWriterAfterSlice(const std::function<bool(uint64_t)>& isLi
   }
 }
 
-uint64_t ReaderCore::release(uint64_t token) {
-  auto it = tokenIndex_.find(token);
-  if (it == tokenIndex_.end()) return 0;
-  Entry& e = queue_[it->second - queueBase_];
-  if (e.released) return 0;
-  e.released = true;
+uint64_t ReaderCore::release(const uint64_t* tokens, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (const std::optional<size_t> at = positionOf(tokens[i])) queue_[*at].released = true;
+  }
   uint64_t bytes = 0, posts = 0;
   while (!queue_.empty() && queue_.front().released) {
     const Entry& h = queue_.front();
     bytes += h.bytes;
     if (h.frame) {
       ++posts;
-      tokenIndex_.erase(h.token);
+      frameIndex_.pop_front();  // h is the live frame with the lowest token
+      ++firstToken_;
     }
     queue_.pop_front();
     ++queueBase_;
@@ -114,16 +113,21 @@ uint64_t ReaderCore::release(uint64_t token) {
   return posts;
 }
 
+std::optional<size_t> ReaderCore::positionOf(uint64_t token) const {
+  if (token < firstToken_ || token >= nextToken_) return std::nullopt;
+  return size_t(frameIndex_[token - firstToken_] - queueBase_);
+}
+
 bool ReaderCore::isReleased(uint64_t token) const {
-  auto it = tokenIndex_.find(token);
-  if (it != tokenIndex_.end()) return queue_[it->second - queueBase_].released;
-  return token >= 1 && token < nextToken_;
+  if (const std::optional<size_t> at = positionOf(token)) return queue_[*at].released;
+  return token >= 1 && token < nextToken_;  // left the queue (released), or never handed out
 }
 
 void ReaderCore::discardQueue() {
   queue_.clear();
-  tokenIndex_.clear();
+  frameIndex_.clear();
   queueBase_ = 0;
+  firstToken_ = nextToken_;
 }
 
 std::vector<uint8_t> ReaderCore::metadata() const {

@@ -7,7 +7,6 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/errors.hpp"
@@ -39,8 +38,10 @@ class ReaderCore {
   void checkWriterAfterSlice(const std::function<bool(uint64_t)>& isLive);
   bool writerSeen() const { return writerSeen_; }
 
-  // §6.7. Returns the number of sem-r posts owed (K). Idempotent.
-  uint64_t release(uint64_t token);
+  // §6.7 for `n` tokens at once: the bytes of every entry this frees go back with one fetch_add.
+  // Returns the number of sem-r posts owed (K). Idempotent per token.
+  uint64_t release(const uint64_t* tokens, size_t n);
+  uint64_t release(uint64_t token) { return release(&token, 1); }
   bool isReleased(uint64_t token) const;
   // Close: discard queue without posting (§2.8 step 2).
   void discardQueue();
@@ -51,7 +52,6 @@ class ReaderCore {
 
  private:
   struct Entry {
-    uint64_t token;  // 0 for tail entries
     uint64_t bytes;
     bool frame;
     bool released;
@@ -69,8 +69,14 @@ class ReaderCore {
   bool writerSeen_ = false;
   std::optional<ZbError> poison_;
   std::deque<Entry> queue_;
+  // Queue position of a token still in the queue: tokens are handed out in queue order and leave it
+  // in that order, so the live ones are [firstToken_, nextToken_) and a deque of their positions
+  // maps them (no per-frame allocation, unlike a hash map).
+  std::optional<size_t> positionOf(uint64_t token) const;
+
   uint64_t queueBase_ = 0;  // absolute index of queue_.front()
-  std::unordered_map<uint64_t, uint64_t> tokenIndex_;  // token -> absolute index
+  std::deque<uint64_t> frameIndex_;  // absolute queue index of token firstToken_ + i
+  uint64_t firstToken_ = 1;
   uint64_t nextToken_ = 1;
 };
 

@@ -120,7 +120,7 @@ std::shared_ptr<ReaderSession> ReaderSession::create(const std::string& name, ui
 
 ReaderSession::~ReaderSession() { close(); }
 
-std::optional<ReadFrame> ReaderSession::read(double timeoutMs) {
+bool ReaderSession::awaitFrame(double timeoutMs, bool poll) {
   {
     std::lock_guard<std::mutex> g(mu_);
     if (closing_) throw closedErr();
@@ -133,44 +133,52 @@ std::optional<ReadFrame> ReaderSession::read(double timeoutMs) {
     core_.checkWriterAfterSlice(pidLive);
   };
   if (timeoutMs == 0) {
-    if (!semTryWait(semW_)) {
-      afterSlice();
-      return std::nullopt;
-    }
-  } else {
-    const int64_t deadline = deadlineAfterMs(timeoutMs);
-    for (;;) {
-      if (closing_) throw closedErr();
-      if (semWaitUntil(semW_, deadline) == WaitResult::Posted) {
-        checkSegmentSize();  // the segment may have been truncated while we waited
-        break;
-      }
-      afterSlice();
-      if (monotonicNs() >= deadline) return std::nullopt;
-    }
+    if (semTryWait(semW_)) return true;
+    afterSlice();
+    return false;
   }
+  const int64_t deadline = deadlineAfterMs(timeoutMs);
+  if (poll && spin_.poll(limitNs(timeoutMs), [&] {
+        if (closing_) throw closedErr();
+        return semTryWait(semW_);
+      })) {
+    return true;
+  }
+  for (;;) {
+    if (closing_) throw closedErr();
+    if (semWaitUntil(semW_, deadline) == WaitResult::Posted) {
+      checkSegmentSize();  // the segment may have been truncated while we waited
+      return true;
+    }
+    afterSlice();
+    if (monotonicNs() >= deadline) return false;
+  }
+}
+
+ReadFrame ReaderSession::consumeReady() {
   std::lock_guard<std::mutex> g(mu_);
   if (closing_) throw closedErr();  // R2
   return core_.consume();
 }
 
 std::optional<ReadFrame> ReaderSession::tryReadNow() {
-  {
-    std::lock_guard<std::mutex> g(mu_);
-    if (closing_) throw closedErr();
-    core_.throwIfPoisoned();
-  }
+  std::lock_guard<std::mutex> g(mu_);  // one lock for R1, the post and R2–R13: this runs per frame
+  return tryReadLocked();
+}
+
+std::optional<ReadFrame> ReaderSession::tryReadLocked() {
+  if (closing_) throw closedErr();
+  core_.throwIfPoisoned();
   if (!semTryWait(semW_)) return std::nullopt;
-  std::lock_guard<std::mutex> g(mu_);
   return core_.consume();
 }
 
-void ReaderSession::release(uint64_t token) {
+void ReaderSession::release(const uint64_t* tokens, size_t n) {
   uint64_t posts;
   {
     std::lock_guard<std::mutex> g(mu_);
     if (closing_ || closed_ || truncated()) return;
-    posts = core_.release(token);
+    posts = core_.release(tokens, n);
   }
   for (uint64_t i = 0; i < posts; ++i) semPostOnce(semR_);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/reader_core.hpp"
+#include "posix/spin.hpp"
 #include "posix/session_base.hpp"
 
 namespace zb {
@@ -26,22 +27,74 @@ class ReaderSession final : public SessionBase {
   uint64_t P() const { return core_.P(); }
   uint8_t* ring() const { return core_.ring(); }
 
-  // R1–R13 with the §6.3 wait. nullopt on timeout. Throws ZbError (ZB_CLOSED, ZB_WRITER_DEAD,
-  // poison errors, OS errors). Callable from the JS thread or the worker (one at a time).
-  std::optional<ReadFrame> read(double timeoutMs);
+  // R1 and the §6.3 wait: true once a post on sem-w was consumed — the caller must then consume
+  // the frame (consumeReady) before anything else reads —, false on timeout (0: one sem_trywait,
+  // after which a gone Writer is reported). Polls before it sleeps (spin.hpp) unless the caller
+  // just did (tryReadWithin). Throws ZbError (ZB_CLOSED, ZB_WRITER_DEAD, poison errors, OS
+  // errors). Callable from the JS thread or a wait thread (one at a time).
+  bool awaitFrame(double timeoutMs, bool poll = true);
+  // R2–R13 for the post awaitFrame consumed.
+  ReadFrame consumeReady();
+  // Both: nullopt on timeout.
+  std::optional<ReadFrame> read(double timeoutMs) {
+    return awaitFrame(timeoutMs) ? std::optional<ReadFrame>(consumeReady()) : std::nullopt;
+  }
 
-  // Fast path of the async read on the JS thread: consumes a post only if one is already there
-  // (sem_trywait) and returns the frame; nullopt if the caller must wait on a worker.
+  // A frame only if one is ready now (sem_trywait); nullopt if the caller must wait (no Writer
+  // check: that belongs to the wait). How batches continue.
   std::optional<ReadFrame> tryReadNow();
+  // tryReadNow, polled (spin.hpp) for up to timeoutMs: the JS thread's attempt before it hands a
+  // wait to the wait thread (which then calls awaitFrame without polling again).
+  std::optional<ReadFrame> tryReadWithin(double timeoutMs) { return spin_.poll(limitNs(timeoutMs), [&] { return tryReadNow(); }); }
 
-  // §6.7: JS thread; never throws for EOVERFLOW.
-  void release(uint64_t token);
+  // What drain() does with a frame: release it with the batch, release it and end the batch, or
+  // keep it (the caller releases it later; ends the batch).
+  enum class Take { Release, ReleaseAndStop, Keep };
+  // `first` (consumed) and then every frame that is ready now, up to `max`, each handed to
+  // `take(frame)`. The session lock is held for the whole batch (one lock instead of one per frame;
+  // `take` must not call back into the session). The frames `take` is done with are released
+  // together at the end: their bytes go back with one fetch_add before the first post, so a Writer
+  // waiting for space wakes to all of it rather than to one frame at a time. An error after the
+  // first frame ends the batch (the frames so far are the caller's; it recurs on the next read).
+  // Returns the number of frames.
+  template <typename F>
+  size_t drain(const ReadFrame& first, size_t max, F&& take) {
+    done_.clear();
+    size_t n = 0;
+    try {
+      std::lock_guard<std::mutex> g(mu_);
+      std::optional<ReadFrame> f = first;
+      while (f) {
+        ++n;
+        const Take t = take(*f);
+        if (t != Take::Keep) done_.push_back(f->token);
+        if (t != Take::Release || n == max) break;
+        try {
+          f = tryReadLocked();
+        } catch (const ZbError&) {
+          break;
+        }
+      }
+    } catch (...) {  // `take` failed: what it was done with still goes back
+      release(done_.data(), done_.size());
+      throw;
+    }
+    release(done_.data(), done_.size());
+    return n;
+  }
+
+  // §6.7: JS thread; never throws for EOVERFLOW. Several tokens at once return their bytes
+  // together before the first post, so a Writer waiting for space wakes to all of it.
+  void release(const uint64_t* tokens, size_t n);
+  void release(uint64_t token) { release(&token, 1); }
   bool isReleased(uint64_t token);
   std::vector<uint8_t> metadata();
 
  private:
   ReaderSession(std::string name, int shmFd, int lockFd, std::shared_ptr<Mapping> mapping, sem_t* semW,
                 sem_t* semR, uint64_t M, uint64_t P);
+
+  std::optional<ReadFrame> tryReadLocked();  // tryReadNow with mu_ held
 
   void wakeOwnOp() override;  // posts sem-w
   // §2.8: step 1 is beginClose(); the binding detaches its views (step 2) before finishClose()
@@ -50,6 +103,8 @@ class ReaderSession final : public SessionBase {
 
   int lockFd_;
   ReaderCore core_;  // protected by mu_
+  std::vector<uint64_t> done_;  // drain(): tokens to release at the end of the batch
+  SpinBudget spin_;             // polls for frames
 };
 
 }  // namespace zb

@@ -20,7 +20,7 @@ WriterSession::WriterSession(std::string name, int fd, std::shared_ptr<Mapping> 
                              const WriterGeometry& g)
     : SessionBase("Writer", off::kReaderPid, std::move(name), fd, std::move(m), w, r, kOiebSize + g.M + g.P),
       core_(mapping_->base(), g, name_),
-      lastLivenessNs_(monotonicNs()) {}
+      lastLivenessNs_(coarseMonotonicNs()) {}
 
 std::shared_ptr<WriterSession> WriterSession::connect(const std::string& name) {
   const std::string q = jsonQuoteUtf8(name);
@@ -148,14 +148,33 @@ bool WriterSession::spaceNow(const PlannedFrame& f, bool mayWait) {
   return false;
 }
 
-void WriterSession::awaitSpace(const PlannedFrame& f, int64_t deadlineNs) {
+bool WriterSession::spaceWithin(const PlannedFrame& f, double timeoutMs) {
+  return spin_.poll(limitNs(timeoutMs), [&] { return spaceNow(f, true); });
+}
+
+void WriterSession::awaitSpace(const PlannedFrame& f, int64_t deadlineNs, bool poll) {
   const uint64_t required = f.placement.required;
+  if (poll && spin_.poll(deadlineNs - monotonicNs(), [&] {
+        if (closing_) throw closedErr();
+        uint64_t freeBytes = 0;
+        return trySpace(required, false, freeBytes);
+      })) {
+    return;
+  }
   bool force = false;
   for (;;) {
     if (closing_) throw closedErr();
     uint64_t freeBytes = 0;
     if (trySpace(required, force, freeBytes)) return;
     if (monotonicNs() >= deadlineNs) throw core_.bufferFull(required, freeBytes);
+    // sem-r is only a wake-up signal (free is authoritative, §8.2.3): posts of releases made while
+    // we did not wait are stale. Use them all up and look at free again, so that the wait below
+    // ends at the next release, not once per earlier one.
+    if (semTryWait(semR_)) {
+      while (semTryWait(semR_)) {
+      }
+      continue;
+    }
     const WaitResult w = semWaitUntil(semR_, deadlineNs);
     if (closing_) throw closedErr();
     checkSegmentSize();  // the segment may have been truncated while we waited
@@ -175,7 +194,7 @@ const PlannedFrame& WriterSession::completeAcquire(const PlannedFrame& f) {
 }
 
 bool WriterSession::trySpace(uint64_t required, bool forceLiveness, uint64_t& freeOut) {
-  const int64_t now = monotonicNs();
+  const int64_t now = coarseMonotonicNs();  // runs per frame; only compared with a 100 ms interval
   const bool due = forceLiveness || now - lastLivenessNs_.load() >= kSliceNs;
   if (due) checkSegmentSize();  // with the liveness check: at most every 100 ms
   const auto r = core_.checkSpace(required, due, pidLive, freeOut);

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/writer_core.hpp"
+#include "posix/spin.hpp"
 #include "posix/semaphore.hpp"
 #include "posix/session_base.hpp"
 
@@ -70,8 +71,12 @@ class WriterSession final : public SessionBase {
   // W5, one pass without waiting: true if the frame fits now. Without it and !mayWait (a timeout
   // of 0) → ZB_BUFFER_FULL.
   bool spaceNow(const PlannedFrame& f, bool mayWait);
-  // W5 until the monotonic deadline: ZB_BUFFER_FULL, ZB_READER_DEAD, ZB_CLOSED, ...
-  void awaitSpace(const PlannedFrame& f, int64_t deadlineNs);
+  // spaceNow(f, true), polled (spin.hpp) for up to timeoutMs: the JS thread's attempt before it
+  // hands a wait to the wait thread (which then calls awaitSpace without polling again).
+  bool spaceWithin(const PlannedFrame& f, double timeoutMs);
+  // W5 until the monotonic deadline, polling before it sleeps unless the caller just did:
+  // ZB_BUFFER_FULL, ZB_READER_DEAD, ZB_CLOSED, ...
+  void awaitSpace(const PlannedFrame& f, int64_t deadlineNs, bool poll = true);
   // W6–W12 with the payload copied (memmove) from `src`, f.size bytes. Returns the sequence.
   uint64_t completeWrite(const PlannedFrame& f, const uint8_t* src);
   // Remembers `f` as the pending frame (end of §10.1 step 1).
@@ -105,6 +110,7 @@ class WriterSession final : public SessionBase {
   void teardown() override;   // §7.2
 
   WriterCore core_;
+  SpinBudget spin_;  // polls for space
   std::atomic<int64_t> lastLivenessNs_;
   std::optional<PlannedFrame> pending_;
   std::optional<PendingMetadata> pendingMeta_;

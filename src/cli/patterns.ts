@@ -48,40 +48,79 @@ export function makePattern(size: number, pattern: Pattern, k: number): Buffer {
 }
 
 /**
- * Verifies frames against a pattern with one memcmp per frame: keeps a reference buffer of
- * `size + 256` bytes whose byte j is the pattern at j, and compares against a window of it.
+ * Verifies frames against a pattern with one memcmp per frame: keeps a reference buffer of at
+ * least `size + 256` bytes whose byte j is the pattern at j (frame k of `sequential` is its window
+ * starting at k mod 256) and compares against a window of it. The windows of whole frames are kept
+ * (256 at most per size), so a stream of equal-sized frames allocates nothing per frame.
  * With `xorMask`, every expected byte is the pattern's XOR the mask (a duplex `xor` response).
  */
 export class PatternVerifier {
   private ref: Buffer = Buffer.alloc(0);
-  private refSize = -1;
+  private windows: (Buffer | undefined)[] = [];
 
   constructor(
     readonly pattern: Pattern,
     readonly xorMask = 0,
   ) {}
 
-  /** Returns -1 when `data` equals frame `k` of the pattern, else the first mismatching offset. */
-  firstMismatch(data: Uint8Array, k: number): number {
+  /**
+   * Returns -1 when bytes [from, length) of `data` equal those of frame `k` of the pattern, else
+   * the first mismatching offset. `from` skips a prefix the caller owns (e.g. a timestamp).
+   */
+  firstMismatch(data: Uint8Array, k: number, from = 0): number {
     const n = data.byteLength;
-    if (this.refSize < n) {
-      this.ref = Buffer.allocUnsafe(n + 256);
-      fillPattern(this.ref, this.pattern, 0);
-      if (this.xorMask !== 0) xorInPlace(this.ref, this.xorMask);
-      this.refSize = n;
-    }
-    const start = this.pattern === 'sequential' ? k & 0xff : 0;
-    const expected = this.ref.subarray(start, start + n);
-    const actual = asBuffer(data);
-    if (actual.equals(expected)) return -1;
-    for (let i = 0; i < n; i++) if (actual[i] !== expected[i]) return i;
+    if (from === 0 ? this.window(k, n).equals(data) : from >= n || this.matchesAt(data.subarray(from), k, from)) return -1;
+    for (let i = from; i < n; i++) if (data[i] !== this.expectedByte(i, k)) return i;
     return -1;
+  }
+
+  /** True when `bytes` equal bytes [offset, offset + bytes.length) of frame `k` (a frame in pieces). */
+  matchesAt(bytes: Uint8Array, k: number, offset: number): boolean {
+    const n = bytes.byteLength;
+    const start = this.start(k) + offset;
+    this.reserve(start + n);
+    return this.ref.compare(bytes, 0, n, start, start + n) === 0;
+  }
+
+  /** Frame `k` of `size` bytes as a window of the reference. */
+  private window(k: number, size: number): Buffer {
+    const start = this.start(k);
+    this.reserve(start + size);
+    let w = this.windows[start];
+    if (w === undefined || w.length !== size) {
+      w = this.ref.subarray(start, start + size);
+      this.windows[start] = w;
+    }
+    return w;
+  }
+
+  private start(k: number): number {
+    return this.pattern === 'sequential' ? k & 0xff : 0;
+  }
+
+  /** Makes the reference at least `end` bytes long. */
+  private reserve(end: number): void {
+    if (this.ref.length >= end) return;
+    this.ref = Buffer.allocUnsafe(end + 256);
+    fillPattern(this.ref, this.pattern, 0);
+    if (this.xorMask !== 0) xorInPlace(this.ref, this.xorMask);
+    this.windows = [];
   }
 
   /** The byte expected at `offset` of frame `k`. */
   expectedByte(offset: number, k: number): number {
-    const byte = this.pattern === 'zero' ? 0 : this.pattern === 'ones' ? 0xff : (k + offset) & 0xff;
-    return byte ^ this.xorMask;
+    return (this.patternByte(offset, k) ^ this.xorMask) & 0xff;
+  }
+
+  private patternByte(offset: number, k: number): number {
+    switch (this.pattern) {
+      case 'zero':
+        return 0;
+      case 'ones':
+        return 0xff;
+      case 'sequential':
+        return (k + offset) & 0xff;
+    }
   }
 }
 

@@ -1,0 +1,212 @@
+// The TypeScript endpoints of `npm run bench` (started by bench/run.ts; not run directly). Same
+// arguments and output as the native ones (native/bench/main.cpp):
+//
+//   node endpoint.js reader     <name> <frames> <size> <copy|zerocopy|iterator|blocking> <ringBytes> <latency 0|1>
+//   node endpoint.js writer     <name> <frames> <size> <copy|zerocopy> <latency 0|1> <intervalUs>
+//   node endpoint.js uds-reader <socketPath> <frames> <size>
+//   node endpoint.js uds-writer <socketPath> <frames> <size>
+//
+// Frames carry the CLI's `sequential` pattern (src/cli/patterns.ts), every byte verified by the
+// reader; a latency frame carries the writer's CLOCK_MONOTONIC nanoseconds in bytes [0, 8).
+// Paths: `copy` writes with writeMany() (64 frames per call) and reads with readMany() copying
+// every frame (copyMaxBytes = the frame size); `zerocopy` fills acquire()d frames in place and
+// reads zero-copy views (copyMaxBytes 0). `iterator` is the copy path read through the frames()
+// async iterator; `blocking` (latency) the copy path read with readManySync blocking the JS thread.
+// A latency frame is stamped right before the writer's commit (acquire → fill → stamp → commit).
+import * as net from 'node:net';
+import { Reader, type Frame } from '../src/reader';
+import { Writer } from '../src/writer';
+import { BufferFullError } from '../src/errors';
+import { makePattern, PatternVerifier } from '../src/cli/patterns';
+import { printResult, readStamp, sleepUs, STAMP_BYTES, warmUpFrames, writeStamp } from './result';
+
+const WAIT_MS = 30000;
+/** Frames per writeMany call on the copy path. */
+const BATCH = 64;
+
+async function runReader(name: string, frames: number, size: number, path: string, ringBytes: number, latency: boolean): Promise<number> {
+  using reader = await Reader.create(name, { metadataSize: 0, payloadSize: ringBytes });
+  process.stdout.write('ready\n');
+  const verifier = new PatternVerifier('sequential');
+  const from = latency ? STAMP_BYTES : 0;
+  const warm = warmUpFrames(frames);
+  const samples: number[] = [];
+  let errors = 0;
+  let k = 0;
+  let first = 0n;
+  let last = 0n;
+  let cpu = process.cpuUsage();
+  /** Verifies and releases one frame; true after the last. */
+  const take = (frame: Frame): boolean => {
+    if (k >= warm && (latency || k === warm || k + 1 === frames)) {
+      // The clock is read where it is needed (as the native reader does).
+      last = process.hrtime.bigint();
+      if (k === warm) {
+        first = last;
+        cpu = process.cpuUsage();
+      }
+      if (latency) samples.push(Number(last - readStamp(frame.data)));
+    }
+    if (frame.size !== size || verifier.firstMismatch(frame.data, k, from) >= 0) {
+      if (errors++ === 0) process.stderr.write(`bench reader: frame ${k} does not match\n`);
+    }
+    frame.release();
+    return ++k === frames;
+  };
+  const options = { copyMaxBytes: path === 'zerocopy' ? 0 : size, timeoutMs: WAIT_MS };
+  if (path === 'iterator') {
+    for await (const frame of reader.frames(options)) if (take(frame)) break;
+  } else {
+    // `blocking`: the JS thread blocks in the wait — one wake-up per frame instead of two (no event
+    // loop hop).
+    const read = path === 'blocking' ? (): Frame[] => reader.readManySync(options) : (): Promise<Frame[]> => reader.readMany(options);
+    for (let done = false; !done; ) {
+      const batch = await read();
+      if (batch.length === 0) break;
+      for (const frame of batch) if ((done = take(frame))) break;
+    }
+  }
+  if (k < frames) throw new Error(`no frame ${k} within ${WAIT_MS} ms`);
+  printResult(frames - 1 - warm, Number(last - first) / 1e9, errors, cpu, samples);
+  return errors === 0 ? 0 : 1;
+}
+
+async function runWriter(name: string, frames: number, size: number, zeroCopy: boolean, latency: boolean, intervalUs: number): Promise<number> {
+  using writer = await Writer.connect(name, { writeTimeoutMs: WAIT_MS });
+  const table = makePattern(size + 256, 'sequential', 0);
+  const sources = Array.from({ length: 256 }, (_, j) => table.subarray(j, j + size));
+  const measure = measurement(frames);
+  if (latency || zeroCopy) {
+    for (let k = 0; k < frames; k++) {
+      measure.at(k);
+      if (latency) await sleepUs(intervalUs);
+      await writeOne(writer, sources[k & 255]!, latency);
+    }
+  } else {
+    // The copy path in batches: what fits is written in one native call.
+    const batch: Uint8Array[] = [];
+    for (let k = 0; k < frames; k += batch.length) {
+      measure.at(k);
+      batch.length = 0;
+      for (let j = k; j < Math.min(frames, k + BATCH); j++) batch.push(sources[j & 255]!);
+      await writer.writeMany(batch);
+    }
+  }
+  measure.print();
+  return 0;
+}
+
+/** A writer's measurement: from the first frame k at or past the warm-up to the end. */
+function measurement(frames: number): { at(k: number): void; print(): void } {
+  const warm = warmUpFrames(frames);
+  let from = -1;
+  let start = 0n;
+  let cpu = process.cpuUsage();
+  return {
+    at(k) {
+      if (from >= 0 || k < warm) return;
+      from = k;
+      start = process.hrtime.bigint();
+      cpu = process.cpuUsage();
+    },
+    print() {
+      printResult(frames - from, Number(process.hrtime.bigint() - start) / 1e9, 0, cpu, []);
+    },
+  };
+}
+
+/** One frame: acquire → fill (→ stamp) → commit. */
+async function writeOne(writer: Writer, source: Uint8Array, stamp: boolean): Promise<void> {
+  let f;
+  try {
+    f = writer.acquireSync(source.byteLength, 0); // space available: no wait thread
+  } catch (err) {
+    if (!(err instanceof BufferFullError) || err.code !== 'ZB_BUFFER_FULL') throw err;
+    f = await writer.acquire(source.byteLength);
+  }
+  f.data.set(source);
+  if (stamp) writeStamp(f.data);
+  f.commit();
+}
+
+/** The Unix-socket baseline: the same frames as a byte stream, every byte verified. */
+async function runSocketReader(path: string, frames: number, size: number): Promise<number> {
+  const verifier = new PatternVerifier('sequential');
+  const total = frames * size;
+  const warmBytes = warmUpFrames(frames) * size;
+  let got = 0;
+  let errors = 0;
+  let first = 0n;
+  let firstAt = 0; // bytes before the measured part (a stream has no frames: it starts at a chunk)
+  let cpu = process.cpuUsage();
+  const server = net.createServer();
+  const last = await new Promise<bigint>((resolve, reject) => {
+    server.on('connection', (sock) => {
+      let k = 0; // frame of the stream position `got`
+      let at = 0; // offset in frame k
+      sock.on('data', (chunk: Buffer) => {
+        if (first === 0n && got + chunk.length > warmBytes) {
+          first = process.hrtime.bigint();
+          firstAt = got;
+          cpu = process.cpuUsage();
+        }
+        for (let p = 0; p < chunk.length; ) {
+          const n = Math.min(size - at, chunk.length - p);
+          if (!verifier.matchesAt(chunk.subarray(p, p + n), k, at) && errors++ === 0) {
+            process.stderr.write(`bench socket reader: frame ${k} does not match\n`);
+          }
+          p += n;
+          at += n;
+          if (at === size) [k, at] = [k + 1, 0];
+        }
+        got += chunk.length;
+        if (got >= total) resolve(process.hrtime.bigint());
+      });
+      sock.on('error', reject);
+    });
+    server.listen(path, () => process.stdout.write('ready\n'));
+  });
+  server.close();
+  printResult((total - firstAt) / size, Number(last - first) / 1e9, errors, cpu, []);
+  return errors === 0 ? 0 : 1;
+}
+
+async function runSocketWriter(path: string, frames: number, size: number): Promise<number> {
+  const table = makePattern(size + 256, 'sequential', 0);
+  const sock = net.createConnection(path);
+  await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
+  const measure = measurement(frames);
+  for (let k = 0; k < frames; k++) {
+    measure.at(k);
+    const j = k & 255;
+    if (!sock.write(table.subarray(j, j + size))) await new Promise<void>((resolve) => sock.once('drain', resolve));
+  }
+  await new Promise<void>((resolve) => sock.end(resolve));
+  measure.print();
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, target, frames, size, path, a5, a6] = argv;
+  const n = (s: string | undefined): number => Number(s);
+  switch (cmd) {
+    case 'reader':
+      return runReader(target!, n(frames), n(size), path!, n(a5), a6 === '1');
+    case 'writer':
+      return runWriter(target!, n(frames), n(size), path === 'zerocopy', a5 === '1', n(a6));
+    case 'uds-reader':
+      return runSocketReader(target!, n(frames), n(size));
+    case 'uds-writer':
+      return runSocketWriter(target!, n(frames), n(size));
+    default:
+      throw new Error(`unknown endpoint ${String(cmd)}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench endpoint: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
