@@ -4,7 +4,8 @@
 // `inspect` and `clean` commands, tests and operators use them. Nothing here is needed to move
 // frames.
 import { native, type BufferInspection } from './native';
-import { callNative, InvalidArgumentError } from './errors';
+import { InvalidArgumentError } from './errors';
+import { callNative } from './error-factory';
 import { validateName } from './config';
 import { duplexServerState as serverState, type ImmutableDuplexServer, type DuplexServerState } from './duplex/server';
 

@@ -2,7 +2,7 @@
 // diagnostics, peer-liveness polling and close/dispose. Each subclass adds its side's protocol.
 import './dispose';
 import type { NativeReader, OiebSnapshot, SemaphoreValues } from './native';
-import { callNative } from './errors';
+import { callNative } from './error-factory';
 import { validateTimeout } from './config';
 import { OpQueue } from './op-queue';
 import { closeOnExit } from './exit-close';

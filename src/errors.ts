@@ -2,7 +2,7 @@
 //
 // Every error the library throws is a ZeroBufferError with a stable string `code`. Errors coming
 // from the native addon carry only `code` (plus a few extra fields); `fromNative()` maps that code
-// to the matching class. Messages are never parsed.
+// to the matching class (src/error-factory.ts). Messages are never parsed.
 
 /**
  * Every stable error code of protocol.md §9 and the class that carries it: the one list of codes on
@@ -14,7 +14,7 @@
  * Classes are named rather than referenced because the `code` type of a class carrying several
  * codes is derived from this table (a table of the classes themselves would be circular).
  */
-const ERROR_TABLE = {
+export const ERROR_TABLE = {
   ZB_INVALID_NAME: 'InvalidArgumentError',
   ZB_INVALID_CONFIG: 'InvalidArgumentError',
   ZB_INVALID_ARGUMENT: 'InvalidArgumentError',
@@ -46,10 +46,11 @@ const ERROR_TABLE = {
 /** Every stable error code of protocol.md §9. */
 export type ErrorCode = keyof typeof ERROR_TABLE;
 
-type ClassName = (typeof ERROR_TABLE)[ErrorCode];
+/** The name of a class that carries codes of {@link ERROR_TABLE}. */
+export type ErrorClassName = (typeof ERROR_TABLE)[ErrorCode];
 
 /** The codes the class named `N` carries. */
-type CodesOf<N extends ClassName> = { [C in ErrorCode]: (typeof ERROR_TABLE)[C] extends N ? C : never }[ErrorCode];
+type CodesOf<N extends ErrorClassName> = { [C in ErrorCode]: (typeof ERROR_TABLE)[C] extends N ? C : never }[ErrorCode];
 
 /** Options accepted by every error constructor. */
 export interface ZeroBufferErrorOptions {
@@ -289,135 +290,4 @@ export class ResourceError extends ZeroBufferError {
     this.syscall = fields.syscall;
     if (fields.path !== undefined) this.path = fields.path;
   }
-}
-
-type ErrorClass = abstract new (...args: never[]) => ZeroBufferError;
-
-/** The classes {@link ERROR_TABLE} names (checked: exactly those). */
-const CLASS_BY_NAME = {
-  InvalidArgumentError,
-  ReaderAlreadyConnectedError,
-  BufferNotFoundError,
-  InvalidOiebError,
-  IncompatibleVersionError,
-  ReaderDeadError,
-  WriterAlreadyConnectedError,
-  WriterDeadError,
-  BufferFullError,
-  FrameTooLargeError,
-  InvalidFrameSizeError,
-  MetadataAlreadyWrittenError,
-  MetadataTooLargeError,
-  SequenceError,
-  CorruptFrameError,
-  CorruptMetadataError,
-  ClosedError,
-  InvalidStateError,
-  ResourceError,
-} satisfies Record<ClassName, ErrorClass>;
-
-const TABLE_ENTRIES = Object.entries(ERROR_TABLE) as Array<[ErrorCode, ClassName]>;
-
-/** Maps every code to the class that carries it. */
-export const ERROR_CLASS_BY_CODE: Readonly<Record<ErrorCode, ErrorClass>> = (() => {
-  const byCode = {} as Record<ErrorCode, ErrorClass>;
-  for (const [code, name] of TABLE_ENTRIES) byCode[code] = CLASS_BY_NAME[name];
-  return byCode;
-})();
-
-/** How many codes each class carries. */
-const CODE_COUNT = new Map<ClassName, number>();
-for (const [, name] of TABLE_ENTRIES) CODE_COUNT.set(name, (CODE_COUNT.get(name) ?? 0) + 1);
-
-/** True when `code` is one of the codes of protocol.md §9. */
-export function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_TABLE, code);
-}
-
-function toBigInt(v: unknown): bigint {
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
-  if (typeof v === 'string' && /^\d+$/.test(v)) return BigInt(v);
-  return -1n;
-}
-
-/**
- * Builds an error instance of the class that `code` belongs to. Extra fields are taken from
- * `fields` (`expected`/`got` for `ZB_SEQUENCE_ERROR`, `graceful` for `ZB_WRITER_DEAD`,
- * `errno`/`syscall`/`path` for resource errors).
- */
-export function createError(
-  code: ErrorCode,
-  message: string,
-  fields: Record<string, unknown> = {},
-  options?: ZeroBufferErrorOptions,
-): ZeroBufferError {
-  const name = ERROR_TABLE[code];
-  switch (name) {
-    case 'SequenceError':
-      return new SequenceError(toBigInt(fields.expected), toBigInt(fields.got), message, options);
-    case 'WriterDeadError':
-      return new WriterDeadError(message, { ...options, graceful: fields.graceful === true });
-    case 'ResourceError':
-      return new ResourceError(
-        code as ResourceErrorCode,
-        message,
-        {
-          errno: typeof fields.errno === 'string' ? fields.errno : String(fields.errno ?? 'UNKNOWN'),
-          syscall: typeof fields.syscall === 'string' ? fields.syscall : String(fields.syscall ?? 'unknown'),
-          path: typeof fields.path === 'string' ? fields.path : undefined,
-        },
-        options,
-      );
-  }
-  // Every other class takes (message, options) when it carries one code, (code, message, options)
-  // when it carries several.
-  const cls: unknown = CLASS_BY_NAME[name];
-  if (CODE_COUNT.get(name) === 1) {
-    return new (cls as new (message: string, options?: ZeroBufferErrorOptions) => ZeroBufferError)(message, options);
-  }
-  return new (cls as new (code: ErrorCode, message: string, options?: ZeroBufferErrorOptions) => ZeroBufferError)(
-    code,
-    message,
-    options,
-  );
-}
-
-/**
- * Maps an error thrown or rejected by the native addon to its ZeroBufferError class, using only
- * the error's `code` (never its message). Errors that already are ZeroBufferErrors, and errors
- * without a known code (e.g. a TypeError), are returned unchanged; non-Error values are wrapped.
- */
-export function fromNative(err: unknown): Error {
-  if (err instanceof ZeroBufferError) return err;
-  if (err !== null && typeof err === 'object') {
-    const e = err as Record<string, unknown>;
-    if (isErrorCode(e.code)) {
-      const message = typeof e.message === 'string' ? e.message : String(e.code);
-      const mapped = createError(e.code, message, e, { cause: err });
-      if (err instanceof Error && typeof err.stack === 'string') {
-        // Keep the native throw site; the class name in the first line is ours.
-        mapped.stack = `${mapped.name}: ${message}\n${err.stack.split('\n').slice(1).join('\n')}`;
-      }
-      return mapped;
-    }
-    if (err instanceof Error) return err;
-  }
-  return new Error(String(err));
-}
-
-/** Runs a synchronous native call and maps whatever it throws with {@link fromNative}. */
-export function callNative<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw fromNative(err);
-  }
-}
-
-/** A native Promise with its rejection mapped by {@link fromNative} (one reaction, no extra turns). */
-export function awaitNative<T>(p: Promise<T>): Promise<T> {
-  return p.then(undefined, (err: unknown) => {
-    throw fromNative(err);
-  });
 }

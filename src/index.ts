@@ -33,5 +33,6 @@ export {
   type WriterOptions,
 } from './config';
 export * from './errors';
+export * from './error-factory';
 export type { OiebSnapshot, SemaphoreValues, BufferInspection } from './native';
 export * as diagnostics from './diagnostics';

@@ -1,7 +1,8 @@
 // Timer-based polling for isWriterConnected(timeout) / isReaderConnected(timeout)
 // (protocol.md §6.6, §7.3): checks every 100 ms and never blocks the JS thread.
 import { performance } from 'node:perf_hooks';
-import { ClosedError, fromNative } from './errors';
+import { ClosedError } from './errors';
+import { fromNative } from './error-factory';
 
 /** Poll interval of the is*Connected(timeout) overloads (§8.4). */
 export const POLL_INTERVAL_MS = 100;

@@ -5,7 +5,8 @@
 // arguments, maps error codes to classes, serialises async calls (§15.3) and wraps frames.
 import './dispose';
 import { native, type NativeReader } from './native';
-import { awaitNative, callNative, ClosedError, fromNative, WriterDeadError } from './errors';
+import { ClosedError, WriterDeadError } from './errors';
+import { awaitNative, callNative, fromNative } from './error-factory';
 import { resolveReaderOptions, validateName, validateTimeout, type ReaderOptions } from './config';
 import { BufferEndpoint } from './endpoint';
 import { Frame } from './frame';

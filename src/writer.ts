@@ -3,7 +3,8 @@
 // The Writer attaches to a buffer created by a Reader; it never creates or unlinks OS resources.
 import './dispose';
 import { native, type NativeWritableFrame, type NativeWriter } from './native';
-import { awaitNative, BufferFullError, callNative, ClosedError, InvalidArgumentError, InvalidStateError } from './errors';
+import { BufferFullError, ClosedError, InvalidArgumentError, InvalidStateError } from './errors';
+import { awaitNative, callNative } from './error-factory';
 import { DEFAULT_TIMEOUT_MS, validateByteCount, validateData, validateName, validateTimeout, type WriterOptions } from './config';
 import { BufferEndpoint } from './endpoint';
 
