@@ -6,11 +6,12 @@
 // Figures are medians of the runs; the table shows each against the native pair or the anchor.
 //
 //   npm run bench [-- --repeat N] [--scale X] [--quick] [--out FILE] [--compare FILE]
-//                    [--latency-interval-us N]
+//                    [--latency-interval-us N] [--groups 64,1024,65536,1048576,latency]
 //
 // --quick is --repeat 1 --scale 0.1 (a smoke run). The figures are written as JSON (machine, Node,
 // commit) to --out (default reports/bench/bench-<time>.json); --compare prints the change of every
-// figure and ratio against such a file.
+// figure and ratio against such a file. --groups runs only the named groups (frame sizes and/or
+// `latency`), for working on one figure; the targets of groups not run are reported as not measured.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -36,20 +37,25 @@ function option(flag: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function options(): { repeat: number; scale: number; out: string; compareWith?: string; intervalUs: number } {
+const GROUPS = [...SIZES.map(String), 'latency'];
+
+function options(): { repeat: number; scale: number; out: string; compareWith?: string; intervalUs: number; groups: string[] } {
   const quick = process.argv.includes('--quick');
   const repeat = Number(option('--repeat') ?? (quick ? 1 : 3));
   const scale = Number(option('--scale') ?? (quick ? 0.1 : 1));
   const intervalUs = Number(option('--latency-interval-us') ?? 1000);
   if (!(Number.isInteger(repeat) && repeat >= 1 && scale > 0 && intervalUs >= 0)) throw new Error('bad --repeat/--scale/--latency-interval-us');
+  const groups = option('--groups')?.split(',') ?? GROUPS;
+  const unknown = groups.filter((g) => !GROUPS.includes(g));
+  if (unknown.length > 0 || groups.length === 0) throw new Error(`bad --groups ${unknown.join(',')}: choose from ${GROUPS.join(',')}`);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
   const out = option('--out') ?? path.join('reports', 'bench', `bench-${stamp}.json`);
-  return { repeat, scale, out, compareWith: option('--compare'), intervalUs };
+  return { repeat, scale, out, compareWith: option('--compare'), intervalUs, groups };
 }
 
 /** Cases run together, alternating: one group per frame size, then the latency group. */
-function plan(scale: number, intervalUs: number): Case[][] {
-  const groups: Case[][] = SIZES.map((size) => {
+function plan(scale: number, intervalUs: number, only: readonly string[]): Case[][] {
+  const groups: Case[][] = SIZES.filter((size) => only.includes(String(size))).map((size) => {
     const frames = Math.max(100, Math.round(FRAMES[size]! * scale));
     const g: Case[] = [];
     for (const p of PATHS) for (const [writer, reader] of PAIRS) g.push({ kind: 'pair', writer, reader, path: p, size, frames });
@@ -64,7 +70,7 @@ function plan(scale: number, intervalUs: number): Case[][] {
   for (const [writer, reader] of PAIRS) latency.push(pair(writer, reader, 'copy'));
   // A TypeScript reader blocking its thread in the wait (a worker thread's way to lowest latency).
   latency.push(pair('ts', 'ts', 'blocking'), pair('native', 'ts', 'blocking'));
-  return [...groups, latency];
+  return only.includes('latency') ? [...groups, latency] : groups;
 }
 
 function describe(c: Case, r: RunResult): string {
@@ -84,7 +90,7 @@ function git(args: string[]): string {
 async function main(): Promise<void> {
   const o = options();
   if (!fs.existsSync(NATIVE_PROGRAM)) throw new Error(`${NATIVE_PROGRAM} is missing: run \`npm run bench\` (it builds it)`);
-  const groups = plan(o.scale, o.intervalUs);
+  const groups = plan(o.scale, o.intervalUs, o.groups);
   const total = groups.reduce((n, g) => n + g.length, 0) * o.repeat;
   const loadBefore = os.loadavg();
   const runs = new Map<string, RunResult[]>();

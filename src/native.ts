@@ -81,7 +81,16 @@ export interface NativeReader {
    * recurs on the next read.
    */
   readBatchSync(pool: Uint8Array, used: number, out: Float64Array, maxFrames: number, copyMax: number, timeoutMs: number): Uint8Array | null;
-  /** Asynchronous readBatchSync: waits for the first frame on its own thread; the batch is taken on the JS thread. */
+  /**
+   * readBatchSync that never blocks beyond a short poll on the JS thread (adaptive, at most
+   * timeoutMs, which may be Infinity): the frames ready now or within the poll; `out[0]` = 0 and
+   * null when there are none. The library calls it before readBatch.
+   */
+  pollBatch(pool: Uint8Array, used: number, out: Float64Array, maxFrames: number, copyMax: number, timeoutMs: number): Uint8Array | null;
+  /**
+   * Asynchronous readBatchSync: waits for the first frame on its own thread (without polling on
+   * the JS thread first: pollBatch did); the batch is taken on the JS thread.
+   */
   readBatch(pool: Uint8Array, used: number, out: Float64Array, maxFrames: number, copyMax: number, timeoutMs: number): Promise<Uint8Array | null>;
   /** Idempotent; detaches the frame's ArrayBuffer; in-order release per protocol.md §6.7. */
   release(token: number): void;

@@ -52,7 +52,7 @@ export class Reader extends BufferEndpoint<NativeReader> {
    */
   read(timeoutMs?: number): Promise<Frame | null> {
     const t = validateTimeout(timeoutMs, { sync: false });
-    return this.queue.run('read', () => this.#readBatch({ maxFrames: 1, copyMaxBytes: 0, timeoutMs: t }).then((f) => f[0] ?? null));
+    return this.#readAsync('read', { maxFrames: 1, copyMaxBytes: 0, timeoutMs: t }).then((f) => f[0] ?? null);
   }
 
   /**
@@ -71,8 +71,7 @@ export class Reader extends BufferEndpoint<NativeReader> {
    * zero-copy view and ends the batch. Rejects like read().
    */
   readMany(options?: ReadManyOptions): Promise<Frame[]> {
-    const o = this.#batchOptions(options, false);
-    return this.queue.run('readMany', () => this.#readBatch(o));
+    return this.#readAsync('readMany', this.#batchOptions(options, false));
   }
 
   /** Synchronous readMany; finite timeout only. Throws InvalidStateError while an async call is in flight. */
@@ -91,7 +90,7 @@ export class Reader extends BufferEndpoint<NativeReader> {
   frames(options?: ReadManyOptions): AsyncIterableIterator<Frame> {
     const o = this.#batchOptions(options, false, Infinity);
     return new FrameIterator(
-      () => this.queue.run('frames', () => this.#readBatch(o)),
+      () => this.#readAsync('frames', o),
       (err) => err instanceof WriterDeadError && err.graceful,
       (rest) => this.#ahead.unshift(...rest),
     );
@@ -103,10 +102,39 @@ export class Reader extends BufferEndpoint<NativeReader> {
     return { ...o, copyMaxBytes: Math.min(o.copyMaxBytes, this.#ringBytes) };
   }
 
+  /**
+   * An asynchronous batch. With no other async call queued, the frames that are ready now (or
+   * within the addon's short poll) are taken at once — one native call, no wait thread, no queue
+   * entry — and only a batch that has to wait goes through the queue.
+   */
+  #readAsync(op: string, o: ResolvedReadMany): Promise<Frame[]> {
+    if (this.queue.busy || this.handle.closed || this.#ahead.length > 0) return this.queue.run(op, () => this.#readBatch(o));
+    let frames: Frame[];
+    try {
+      frames = this.#pollBatch(o);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (frames.length > 0 || o.timeoutMs === 0) return Promise.resolve(frames);
+    return this.queue.run(op, () => this.#waitBatch(o));
+  }
+
   /** One batch (or the frames read ahead); runs inside the queue. */
   #readBatch(o: ResolvedReadMany): Promise<Frame[]> {
-    // A timeout of 0 never waits: no thread hop.
-    if (o.timeoutMs === 0 || this.#ahead.length > 0) return Promise.resolve(this.#readBatchNow(o));
+    if (this.#ahead.length > 0) return Promise.resolve(this.#ahead.splice(0, o.maxFrames));
+    const frames = this.#pollBatch(o);
+    if (frames.length > 0 || o.timeoutMs === 0) return Promise.resolve(frames);
+    return this.#waitBatch(o);
+  }
+
+  /** The frames ready now or within the addon's poll (never more than `o.timeoutMs`). */
+  #pollBatch(o: ResolvedReadMany): Frame[] {
+    const h = this.handle;
+    return this.#collect(this.#batch.take(o.copyMaxBytes, (slab, used, out) => callNative(() => h.pollBatch(slab, used, out, o.maxFrames, o.copyMaxBytes, o.timeoutMs))));
+  }
+
+  /** Waits for a batch on the wait thread (after a poll found nothing). */
+  #waitBatch(o: ResolvedReadMany): Promise<Frame[]> {
     const h = this.handle;
     return this.#batch
       .take(o.copyMaxBytes, (slab, used, out) => h.readBatch(slab, used, out, o.maxFrames, o.copyMaxBytes, o.timeoutMs))

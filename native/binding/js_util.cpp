@@ -98,9 +98,14 @@ ByteSpan bytesOf(napi_env env, napi_value v, const char* name, int64_t index) {
   return ByteSpan{static_cast<const uint8_t*>(data), length};
 }
 
-Napi::Float64Array validateFloat64s(const Napi::Value& v, const char* name) {
-  if (v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float64_array) return v.As<Napi::Float64Array>();
-  throw invalidArg(std::string("Invalid argument ") + name + ": must be a Float64Array");
+DoubleSpan doublesOf(napi_env env, napi_value v, const char* name) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_float64_array) {
+    throw invalidArg(std::string("Invalid argument ") + name + ": must be a Float64Array");
+  }
+  return DoubleSpan{static_cast<double*>(data), length};
 }
 
 Napi::Object oiebToJs(Napi::Env env, const OiebValues& v) {

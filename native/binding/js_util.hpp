@@ -58,8 +58,12 @@ struct ByteSpan {
   size_t length;
 };
 ByteSpan bytesOf(napi_env env, napi_value v, const char* name, int64_t index = -1);
-// Float64Array; ZB_INVALID_ARGUMENT otherwise.
-Napi::Float64Array validateFloat64s(const Napi::Value& v, const char* name);
+// The numbers of a Float64Array with a single N-API call; ZB_INVALID_ARGUMENT otherwise.
+struct DoubleSpan {
+  double* data;
+  size_t length;
+};
+DoubleSpan doublesOf(napi_env env, napi_value v, const char* name);
 
 Napi::Object oiebToJs(Napi::Env env, const OiebValues& v);
 Napi::Object semValuesToJs(Napi::Env env, const SemValues& v);

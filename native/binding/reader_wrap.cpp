@@ -25,24 +25,35 @@ constexpr size_t kEntry = 4;        // token, sequence, size, offset
 constexpr double kZeroCopyView = -1;  // offset of a frame handed out as the returned view
 constexpr double kCopiedView = -2;    // the same where the runtime refused external buffers
 
-// Arguments (pool, used, out, maxFrames, copyMax) of readBatch/readBatchSync, checked.
+// Arguments (pool, used, out, maxFrames, copyMax) of readBatch/readBatchSync/pollBatch, checked.
+// A batch call is made per wake-up, often for one or two frames, so the checks use one
+// napi_get_typedarray_info per array rather than node-addon-api's three.
 struct BatchArgs {
-  Napi::Uint8Array pool;
-  Napi::Float64Array out;
+  napi_value pool;
+  napi_value out;
+  ByteSpan poolBytes;
+  double* outData;
+  size_t outLength;
   uint64_t used, maxFrames, copyMax;
 
   explicit BatchArgs(const Napi::CallbackInfo& info)
-      : pool(validateBytes(info[0], "pool")),
-        out(validateFloat64s(info[2], "out")),
+      : pool(info[0]),
+        out(info[2]),
+        poolBytes(bytesOf(info.Env(), info[0], "pool", -1)),
         used(validateCount(info[1], "used")),
         maxFrames(validateCount(info[3], "maxFrames")),
         copyMax(validateCount(info[4], "copyMax")) {
-    if (used > pool.ByteLength()) throw ZbError(code::kInvalidArgument, "Invalid argument used: beyond the pool");
-    if (maxFrames == 0 || out.ElementLength() < 1 + kEntry * maxFrames) {
+    const DoubleSpan o = doublesOf(info.Env(), out, "out");
+    outData = o.data;
+    outLength = o.length;
+    if (used > poolBytes.length) throw ZbError(code::kInvalidArgument, "Invalid argument used: beyond the pool");
+    if (maxFrames == 0 || outLength < 1 + kEntry * maxFrames) {
       throw ZbError(code::kInvalidArgument, "Invalid argument out: needs 1 + 4 * maxFrames (>= 1) numbers");
     }
   }
-  BatchTarget target() { return BatchTarget{pool.Data(), pool.ByteLength(), size_t(used), out.Data(), maxFrames, copyMax}; }
+  BatchTarget target() const {
+    return BatchTarget{const_cast<uint8_t*>(poolBytes.data), poolBytes.length, size_t(used), outData, maxFrames, copyMax};
+  }
 };
 
 class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
@@ -63,6 +74,7 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
                                 InstanceMethod("read", &ReaderWrap::Read),
                                 InstanceMethod("readBatchSync", &ReaderWrap::ReadBatchSync),
                                 InstanceMethod("readBatch", &ReaderWrap::ReadBatch),
+                                InstanceMethod("pollBatch", &ReaderWrap::PollBatch),
                                 InstanceMethod("release", &ReaderWrap::Release),
                                 InstanceMethod("isReleased", &ReaderWrap::IsReleased),
                                 InstanceMethod("getMetadata", &ReaderWrap::GetMetadata),
@@ -82,14 +94,15 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
     return o;
   }
 
-  // JS thread: `first` (consumed) and every further frame ready now, up to t.maxFrames (protocol
-  // order in ReaderSession::drain). A frame of at most t.copyMax bytes is copied to the pool and
-  // released with the batch; the first other frame becomes the returned view (released later by
-  // its token) and ends the batch. Returns null without one.
-  Napi::Value drain(Napi::Env env, BatchTarget t, const ReadFrame& first) {
+  // JS thread: a batch into `t` (protocol order in ReaderSession::drain). `takeBatch(take)` runs the
+  // session's drain with the per-frame step: a frame of at most t.copyMax bytes is copied to the
+  // pool and released with the batch; the first other frame becomes the returned view (released
+  // later by its token) and ends the batch. Returns that view, or null without one; t.out[0] = n.
+  template <typename TakeBatch>
+  Napi::Value batch(Napi::Env env, BatchTarget t, TakeBatch&& takeBatch) {
     Napi::Value result = env.Null();
     double* e = t.out + 1;
-    const size_t n = s_->drain(first, size_t(t.maxFrames), [&](const ReadFrame& f) {
+    const size_t n = takeBatch([&](const ReadFrame& f) {
       e[1] = double(f.sequence);  // exact: sequences count frames from 1 (R8)
       e[2] = double(f.size);
       if (f.size <= t.copyMax && f.size <= t.poolLength - t.used) {
@@ -109,6 +122,18 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
     });
     t.out[0] = double(n);
     return result;
+  }
+
+  // `first` (consumed) and every further frame ready now, up to t.maxFrames.
+  Napi::Value drain(Napi::Env env, BatchTarget t, const ReadFrame& first) {
+    return batch(env, t, [&](auto&& take) { return s_->drain(first, size_t(t.maxFrames), take); });
+  }
+
+  // The frames ready now (polling for up to `pollMs`; 0: one sem_trywait): t.out[0] = 0 without one.
+  Napi::Value drainReady(Napi::Env env, BatchTarget t, double pollMs) {
+    return batch(env, t, [&](auto&& take) {
+      return pollMs == 0 ? s_->drainReady(size_t(t.maxFrames), take) : s_->pollDrain(pollMs, size_t(t.maxFrames), take);
+    });
   }
 
   // §2.8 step 2 (close, between beginClose and finishClose).
@@ -142,10 +167,24 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
       checkIdle("readBatchSync", false);
       BatchArgs a(info);
       const double timeout = validateTimeout(info[5], false);
+      Napi::Value ready = drainReady(env, a.target(), 0);  // frames ready now: one lock, no wait
+      if (a.outData[0] > 0) return ready;
       const std::optional<ReadFrame> f = s_->read(timeout);
       if (f) return drain(env, a.target(), *f);
-      a.out.Data()[0] = 0;
+      a.outData[0] = 0;
       return env.Null();
+    });
+  }
+
+  // The batch of frames ready now or within the poll budget (at most timeoutMs): never blocks
+  // beyond polling and never starts a wait. The library calls it before readBatch, so that frames
+  // that are ready cost one call and no Promise.
+  Napi::Value PollBatch(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    return guard(env, [&]() -> Napi::Value {
+      checkIdle("pollBatch", false);
+      BatchArgs a(info);
+      return drainReady(env, a.target(), validateTimeout(info[5], true));
     });
   }
 
@@ -192,8 +231,8 @@ class ReadTask : public SessionTask<ReaderWrap> {
   ReadTask(Napi::Env env, Napi::Object self, ReaderWrap* wrap, double timeout, std::optional<BatchArgs> batch)
       : SessionTask(env, self, wrap), timeout_(timeout) {
     if (batch) {
-      pool_ = Napi::Persistent(batch->pool);
-      out_ = Napi::Persistent(batch->out);
+      pool_ = Napi::Persistent(Napi::Uint8Array(env, batch->pool));
+      out_ = Napi::Persistent(Napi::Float64Array(env, batch->out));
       batch_ = BatchTarget{nullptr, 0, size_t(batch->used), nullptr, batch->maxFrames, batch->copyMax};
     }
   }
@@ -242,17 +281,13 @@ Napi::Value ReaderWrap::Read(const Napi::CallbackInfo& info) {
   }
 }
 
+// Waits on the wait thread without polling first: the library polled with pollBatch just before.
 Napi::Value ReaderWrap::ReadBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   try {
     checkIdle("readBatch", true);
     BatchArgs a(info);
     const double timeout = validateTimeout(info[5], true);
-    if (std::optional<ReadFrame> f = s_->tryReadWithin(timeout)) {  // no thread hop
-      auto d = Napi::Promise::Deferred::New(env);
-      d.Resolve(drain(env, a.target(), *f));
-      return d.Promise();
-    }
     return startTask(new ReadTask(env, info.This().As<Napi::Object>(), this, timeout, std::move(a)), env);
   } catch (const ZbError& e) {
     return rejected(env, e);

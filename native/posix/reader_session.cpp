@@ -177,9 +177,17 @@ void ReaderSession::release(const uint64_t* tokens, size_t n) {
   uint64_t posts;
   {
     std::lock_guard<std::mutex> g(mu_);
-    if (closing_ || closed_ || truncated()) return;
-    posts = core_.release(tokens, n);
+    posts = releaseLocked(tokens, n);
   }
+  postSpace(posts);
+}
+
+uint64_t ReaderSession::releaseLocked(const uint64_t* tokens, size_t n) {
+  if (n == 0 || closing_ || closed_ || truncated()) return 0;
+  return core_.release(tokens, n);
+}
+
+void ReaderSession::postSpace(uint64_t posts) {
   for (uint64_t i = 0; i < posts; ++i) semPostOnce(semR_);
 }
 

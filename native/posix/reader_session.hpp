@@ -5,6 +5,8 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <exception>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,36 +53,38 @@ class ReaderSession final : public SessionBase {
   // keep it (the caller releases it later; ends the batch).
   enum class Take { Release, ReleaseAndStop, Keep };
   // `first` (consumed) and then every frame that is ready now, up to `max`, each handed to
-  // `take(frame)`. The session lock is held for the whole batch (one lock instead of one per frame;
-  // `take` must not call back into the session). The frames `take` is done with are released
-  // together at the end: their bytes go back with one fetch_add before the first post, so a Writer
-  // waiting for space wakes to all of it rather than to one frame at a time. An error after the
-  // first frame ends the batch (the frames so far are the caller's; it recurs on the next read).
-  // Returns the number of frames.
+  // `take(frame)`. The session lock is held for the whole batch, its releases included (one lock
+  // instead of one per frame; `take` must not call back into the session). The frames `take` is
+  // done with are released together at the end: their bytes go back with one fetch_add before the
+  // first post, so a Writer waiting for space wakes to all of it rather than to one frame at a
+  // time. An error after the first frame ends the batch (the frames so far are the caller's; it
+  // recurs on the next read). Returns the number of frames.
   template <typename F>
   size_t drain(const ReadFrame& first, size_t max, F&& take) {
-    done_.clear();
-    size_t n = 0;
-    try {
+    Drained d;
+    {
       std::lock_guard<std::mutex> g(mu_);
-      std::optional<ReadFrame> f = first;
-      while (f) {
-        ++n;
-        const Take t = take(*f);
-        if (t != Take::Keep) done_.push_back(f->token);
-        if (t != Take::Release || n == max) break;
-        try {
-          f = tryReadLocked();
-        } catch (const ZbError&) {
-          break;
-        }
-      }
-    } catch (...) {  // `take` failed: what it was done with still goes back
-      release(done_.data(), done_.size());
-      throw;
+      d = drainLocked(first, max, take);
     }
-    release(done_.data(), done_.size());
-    return n;
+    return finish(d);
+  }
+  // drain() of the frames ready now (the first by sem_trywait under the same lock): 0 when none is.
+  // Throws what tryReadNow throws when the first frame fails (nothing taken then).
+  template <typename F>
+  size_t drainReady(size_t max, F&& take) {
+    Drained d;
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      const std::optional<ReadFrame> first = tryReadLocked();
+      if (!first) return 0;
+      d = drainLocked(*first, max, take);
+    }
+    return finish(d);
+  }
+  // drainReady, polled (spin.hpp) for up to timeoutMs: a wake-up that finds frames costs one lock.
+  template <typename F>
+  size_t pollDrain(double timeoutMs, size_t max, F&& take) {
+    return spin_.poll(limitNs(timeoutMs), [&] { return drainReady(max, take); });
   }
 
   // §6.7: JS thread; never throws for EOVERFLOW. Several tokens at once return their bytes
@@ -95,6 +99,45 @@ class ReaderSession final : public SessionBase {
                 sem_t* semR, uint64_t M, uint64_t P);
 
   std::optional<ReadFrame> tryReadLocked();  // tryReadNow with mu_ held
+  // The frames' bytes back and their posts owed (mu_ held); 0 once closing, closed or truncated.
+  uint64_t releaseLocked(const uint64_t* tokens, size_t n);
+  void postSpace(uint64_t posts);
+
+  // A batch taken with mu_ held: its size, the posts its releases owe (made once mu_ is released,
+  // so a woken Writer never waits for our lock) and what `take` threw, if anything.
+  struct Drained {
+    size_t n = 0;
+    uint64_t posts = 0;
+    std::exception_ptr failure;
+  };
+  template <typename F>
+  Drained drainLocked(const ReadFrame& first, size_t max, F& take) {
+    done_.clear();
+    Drained d;
+    try {
+      std::optional<ReadFrame> f = first;
+      while (f) {
+        ++d.n;
+        const Take t = take(*f);
+        if (t != Take::Keep) done_.push_back(f->token);
+        if (t != Take::Release || d.n == max) break;
+        try {
+          f = tryReadLocked();
+        } catch (const ZbError&) {
+          break;
+        }
+      }
+    } catch (...) {  // `take` failed: what it was done with still goes back
+      d.failure = std::current_exception();
+    }
+    d.posts = releaseLocked(done_.data(), done_.size());
+    return d;
+  }
+  size_t finish(const Drained& d) {
+    postSpace(d.posts);
+    if (d.failure) std::rethrow_exception(d.failure);
+    return d.n;
+  }
 
   void wakeOwnOp() override;  // posts sem-w
   // §2.8: step 1 is beginClose(); the binding detaches its views (step 2) before finishClose()

@@ -47,6 +47,9 @@ export function makePattern(size: number, pattern: Pattern, k: number): Buffer {
   return b;
 }
 
+/** Largest frame whose 256-frame table firstMismatchInRun builds (a 4 MiB table at most). */
+export const RUN_TABLE_MAX_FRAME = 16 * 1024;
+
 /**
  * Verifies frames against a pattern with one memcmp per frame: keeps a reference buffer of at
  * least `size + 256` bytes whose byte j is the pattern at j (frame k of `sequential` is its window
@@ -57,6 +60,7 @@ export function makePattern(size: number, pattern: Pattern, k: number): Buffer {
 export class PatternVerifier {
   private ref: Buffer = Buffer.alloc(0);
   private windows: (Buffer | undefined)[] = [];
+  private run: Buffer | undefined;
 
   constructor(
     readonly pattern: Pattern,
@@ -72,6 +76,40 @@ export class PatternVerifier {
     if (from === 0 ? this.window(k, n).equals(data) : from >= n || this.matchesAt(data.subarray(from), k, from)) return -1;
     for (let i = from; i < n; i++) if (data[i] !== this.expectedByte(i, k)) return i;
     return -1;
+  }
+
+  /**
+   * Verifies `count` frames of `size` bytes each that lie back to back in `bytes` (a batch's copies
+   * in one slab): frame `k + i` of the pattern at `i * size`. Returns -1 when every byte matches,
+   * else the index i of the first frame with a mismatch. Consecutive frames are compared against a
+   * table of 256 consecutive frames laid out the same way, so a batch costs one or two memcmp
+   * instead of one per frame (the table is built for frames up to {@link RUN_TABLE_MAX_FRAME} bytes;
+   * larger ones are compared one by one).
+   */
+  firstMismatchInRun(bytes: Uint8Array, k: number, count: number, size: number): number {
+    if (bytes.byteLength !== count * size) throw new RangeError(`a run of ${count} frames of ${size} bytes is ${count * size} bytes, not ${bytes.byteLength}`);
+    const table = size <= RUN_TABLE_MAX_FRAME ? this.runTable(size) : null;
+    const b = asBuffer(bytes);
+    for (let i = 0; i < count; ) {
+      const slot = (k + i) & 0xff;
+      const n = table === null ? 1 : Math.min(count - i, 256 - slot);
+      const same = table === null ? this.window(k + i, size).equals(b.subarray(i * size, (i + 1) * size)) : table.compare(b, i * size, (i + n) * size, slot * size, (slot + n) * size) === 0;
+      if (!same) {
+        for (let j = i; j < i + n; j++) if (this.firstMismatch(b.subarray(j * size, (j + 1) * size), k + j) >= 0) return j;
+      }
+      i += n;
+    }
+    return -1;
+  }
+
+  /** Frames 0…255 of `size` bytes back to back (frame k + 256 equals frame k in every pattern). */
+  private runTable(size: number): Buffer {
+    if (this.run?.length !== 256 * size) {
+      const t = Buffer.allocUnsafe(256 * size);
+      for (let j = 0; j < 256; j++) this.window(j, size).copy(t, j * size);
+      this.run = t;
+    }
+    return this.run;
   }
 
   /** True when `bytes` equal bytes [offset, offset + bytes.length) of frame `k` (a frame in pieces). */
