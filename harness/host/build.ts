@@ -50,8 +50,12 @@ export function staleSources(): string[] {
   return stale;
 }
 
-function withLock<T>(lockDir: string, fn: () => T): T {
-  const deadline = Date.now() + 180_000;
+/**
+ * Runs `fn` holding a mkdir lock at `lockDir` (shared by parallel cucumber workers and servos), waiting
+ * up to `maxWaitMs` for a live holder; a lock left by a dead process is taken over.
+ */
+export function withLock<T>(lockDir: string, fn: () => T, maxWaitMs = 180_000): T {
+  const deadline = Date.now() + maxWaitMs;
   for (;;) {
     try {
       fs.mkdirSync(lockDir);
@@ -69,7 +73,7 @@ function withLock<T>(lockDir: string, fn: () => T): T {
         fs.rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`build lock ${lockDir} held for more than 180 s`);
+      if (Date.now() > deadline) throw new Error(`build lock ${lockDir} held for more than ${Math.round(maxWaitMs / 1000)} s`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     }
   }
