@@ -218,9 +218,27 @@ export function loadLibraryAddon(root: string = packageRoot()): NativeBinding {
 }
 
 let loaded: NativeBinding | undefined;
+/** Set by useAddonFile: the addon file native() loads instead of the package's own. */
+let addonFile: string | undefined;
+
+/**
+ * Internal, not part of the package's API (not exported from index.ts): makes native() load the
+ * addon at the absolute path `file` instead of this package's own. The test harness uses it to run
+ * a deliberately broken build (harness/model/mutants.ts). Throws once the addon is loaded: every
+ * object of a process must come from one addon.
+ */
+export function useAddonFile(file: string): void {
+  if (loaded !== undefined) {
+    throw new Error(`zerobuffer: useAddonFile(${file}) after the native addon was loaded (${addonFile ?? 'the package addon'}); call it before the library is first used`);
+  }
+  if (!path.isAbsolute(file)) throw new Error(`zerobuffer: useAddonFile needs an absolute path, got ${file}`);
+  if (!fs.existsSync(file)) throw new Error(`zerobuffer: useAddonFile: no addon at ${file}`);
+  addonFile = file;
+}
 
 /** The library addon, loaded once (immutable after load; safe in worker threads). */
 export function native(): NativeBinding {
-  loaded ??= loadLibraryAddon();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= addonFile === undefined ? loadLibraryAddon() : (require(addonFile) as NativeBinding);
   return loaded;
 }

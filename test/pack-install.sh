@@ -13,6 +13,11 @@ trap 'rm -rf "$work"' EXIT
 tarball="$work/$(npm pack --pack-destination "$work" 2>/dev/null | tail -n1)"
 echo "== $tarball"
 tar -tzf "$tarball" | sed 's|^package/||' | sort
+# The shipped binary is the real addon: every object compiled with a mutant embeds this tag
+# (native/core/mutant.hpp; mutants are test-only builds, docs/model-testing.md).
+tar -xzOf "$tarball" --wildcards 'package/prebuilds/*.node' > "$work/prebuilt.node"
+if grep -aq 'zerobuffer-mutant:' "$work/prebuilt.node"; then echo "the prebuilt binary was compiled with a mutant" >&2; exit 1; fi
+echo "== the prebuilt binary carries no mutant"
 
 mkdir "$work/bin" "$work/app"
 ln -s "$(command -v node)" "$work/bin/node"

@@ -3,7 +3,8 @@
 // Content-Length framing on stdin/stdout; stdout carries nothing but protocol frames.
 //
 // Environment: ZEROBUFFER_ROLE, ZEROBUFFER_RUN_ID (or HARMONY_HOST_PID + HARMONY_FEATURE_ID),
-// ZEROBUFFER_SCENARIO, ZEROBUFFER_LOG_DIR, ZEROBUFFER_LOG_LEVEL, ZEROBUFFER_VERBOSE — or
+// ZEROBUFFER_SCENARIO, ZEROBUFFER_LOG_DIR, ZEROBUFFER_LOG_LEVEL, ZEROBUFFER_VERBOSE,
+// ZEROBUFFER_MUTANT (a mutant build of the addon, harness/model/mutants.ts) — or
 // ZEROBUFFER_WARM=1: a warm servo of the host's pool, bound to its scenario by `initialize`
 // (binding.ts). Either way the servo is bound once and serves that one scenario execution.
 //
@@ -21,7 +22,11 @@ import { createStreamConnection } from '../rpc/connection';
 import { methodKey, normalizeParams, type ServoStatus } from '../rpc/protocol';
 import { describeError } from '../assert';
 import { WARM_ENV, bindingEnv, isWarm, rebindRefusal, resolveBinding } from './binding';
+import { mutantAddonPath, selectMutantAddon } from '../model/mutants';
 import type { ServoSession } from './session';
+
+// Before anything loads the addon: a mutant run loads the mutant build in every process.
+const mutant = selectMutantAddon();
 
 const started = performance.now();
 const initialPpid = process.ppid;
@@ -53,8 +58,9 @@ function bind(init: Record<string, unknown> | undefined): ServoSession {
       loadedAtMs: loadedAt === null ? null : Math.round(loadedAt - started),
       sinceStartMs: Math.round(now - started),
       bindMs: Math.round(now - t0),
+      ...(mutant !== undefined && { mutant, addon: mutantAddonPath(mutant) }),
     },
-    warm ? 'warm servo bound to its scenario' : 'servo bound',
+    `${warm ? 'warm servo bound to its scenario' : 'servo bound'}${mutant !== undefined ? ` — MUTANT '${mutant}' addon` : ''}`,
   );
   return session;
 }

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "core/mutant.hpp"
 #include "core/names.hpp"
 
 namespace zb {
@@ -50,7 +51,12 @@ ReadFrame ReaderCore::consume() {
   // Invariant here: rp_ + 16 <= P_.
   FrameHeader h = readHeader(ring + rp_);  // R6
   if (h.size == 0 && rp_ != 0) {           // R7: wrap marker
-    enqueueTail(P_ - rp_);
+    if constexpr (ZB_MUTANT(TAIL_LEAK)) {
+      // MUTANT tail-leak: the marker's tail is skipped but never charged back (§6.4): its bytes
+      // are lost from payload_free_bytes for good, and the ring shrinks at every wrap.
+    } else {
+      enqueueTail(P_ - rp_);
+    }
     rp_ = 0;
     readCount_ += 1;
     storeMirrors();
@@ -95,7 +101,15 @@ void ReaderCore::checkWriterAfterSlice(const std::function<bool(uint64_t)>& isLi
 
 uint64_t ReaderCore::release(const uint64_t* tokens, size_t n) {
   for (size_t i = 0; i < n; ++i) {
-    if (const std::optional<size_t> at = positionOf(tokens[i])) queue_[*at].released = true;
+    const std::optional<size_t> at = positionOf(tokens[i]);
+    if (!at) continue;
+    if constexpr (ZB_MUTANT(RELEASE_ORDER)) {
+      // MUTANT release-order: marks the queue head (the oldest held frame) instead of the frame
+      // named, so releasing a later frame hands the Writer the bytes of an earlier one still held.
+      queue_.front().released = true;
+    } else {
+      queue_[*at].released = true;
+    }
   }
   uint64_t bytes = 0, posts = 0;
   while (!queue_.empty() && queue_.front().released) {

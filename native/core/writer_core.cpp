@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/mutant.hpp"
 #include "core/names.hpp"
 
 namespace zb {
@@ -65,7 +66,12 @@ Placement WriterCore::plan(uint64_t size) const {
                                             " bytes (maximum P - 32 = " + s(P_ >= 32 ? P_ - 32 : 0) +
                                             ", or exactly P - 16 = " + s(P_ - 16) + ")");
   }
-  const Placement p = placement(wp_, kHeaderSize + size, P_);
+  Placement p = placement(wp_, kHeaderSize + size, P_);
+  if constexpr (ZB_MUTANT(SHORT_TAIL)) {
+    // MUTANT short-tail: "fits before the end" tested as ste >= total, without the early wrap of
+    // §5.5: the frame stays at wp and leaves a tail of 1–15 bytes that can hold no marker (§5.9).
+    if (p.wrap && p.ste >= kHeaderSize + size) p = Placement{false, wp_, kHeaderSize + size, p.ste};
+  }
   if (p.required > P_) {
     throw ZbError(code::kFrameUnplaceable, "Frame of size " + s(size) + " cannot be placed at write position wp " +
                                                s(wp_) + " in a ring of P " + s(P_) + " bytes (requires " +
@@ -85,6 +91,13 @@ WriterCore::Space WriterCore::checkSpace(uint64_t required, bool livenessDue,
   const uint64_t f = o.load(off::kPayloadFree);
   freeOut = f;
   if (f > P_) throw invalidOieb("payload_free_bytes " + s(f) + " > payload_size " + s(P_));
+  if constexpr (ZB_MUTANT(WRAP_UNDERFLOW)) {
+    // MUTANT wrap-underflow: for a frame that wraps (required = tail + total) the wasted tail is
+    // taken off `free` first, in u64: with free < tail the difference wraps to ~2^64, the frame is
+    // "enough" and its marker and payload land on unread frames; `free` itself then underflows.
+    const uint64_t tail = P_ - wp_;
+    if (required > tail) return f - tail >= required - tail ? Space::Enough : Space::Insufficient;
+  }
   return f >= required ? Space::Enough : Space::Insufficient;
 }
 

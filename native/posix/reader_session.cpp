@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "core/mutant.hpp"
 #include "core/names.hpp"
 #include "posix/clock.hpp"
 #include "posix/lockfile.hpp"
@@ -187,7 +188,14 @@ uint64_t ReaderSession::releaseLocked(const uint64_t* tokens, size_t n) {
   return core_.release(tokens, n);
 }
 
+// A release call's posts: one per frame freed (§6.7 step 4), whether by release() or by a batch.
 void ReaderSession::postSpace(uint64_t posts) {
+  if constexpr (ZB_MUTANT(LOST_WAKEUP)) {
+    // MUTANT lost-wakeup: one post per release call instead of one per freed frame (§6.7 step 4):
+    // a release that frees two or more frames at once leaves sem-r short by all but one.
+    if (posts > 0) semPostOnce(semR_);
+    return;
+  }
   for (uint64_t i = 0; i < posts; ++i) semPostOnce(semR_);
 }
 

@@ -1,4 +1,4 @@
-// Host hooks: environment check, fresh build, native staleness warning, stale clean-up, the warm
+// Host hooks: the mutant announcement and addon (ZEROBUFFER_MUTANT), environment check, fresh build, native staleness warning, stale clean-up, the warm
 // pool of servos (BeforeAll); servo start-up per scenario (Before); the step being executed
 // (BeforeStep); log tails of a failing step (AfterStep); teardown, hygiene and log attachments
 // (After); draining the pool, final kill-all and timing summary (AfterAll).
@@ -21,6 +21,7 @@ import { servosOfStep } from '../../harness/host/step-servos';
 import { registry } from '../../harness/registry';
 import { Router } from '../../harness/routing/router';
 import { getHostLogger, verboseEnabled, type Logger } from '../../harness/logging';
+import { mutantAddonPath, mutantAnnouncement, mutantFromEnv, selectMutantAddon } from '../../harness/model/mutants';
 import { logsRoot, reportsDir } from '../../harness/paths';
 import type { HarnessWorld } from './world';
 
@@ -40,7 +41,12 @@ const timings: Timing[] = [];
 const scenarioStart = new WeakMap<object, number>();
 
 BeforeAll({ timeout: 200_000 }, function () {
+  // before anything else of the run: a mutant run must never pass for a run of the real addon
+  const mutant = mutantFromEnv();
+  if (mutant !== undefined) process.stderr.write(`${mutantAnnouncement(mutant)}\n`);
+  selectMutantAddon();
   logger = getHostLogger(logsRoot());
+  if (mutant !== undefined) logger.warn({ mutant, addon: mutantAddonPath(mutant) }, 'MUTANT run: every process loads the mutant addon');
   const env = checkEnvironment();
   const build = ensureFreshBuild();
   if (build.rebuilt) {
