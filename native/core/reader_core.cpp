@@ -101,14 +101,14 @@ void ReaderCore::checkWriterAfterSlice(const std::function<bool(uint64_t)>& isLi
 
 uint64_t ReaderCore::release(const uint64_t* tokens, size_t n) {
   for (size_t i = 0; i < n; ++i) {
-    const std::optional<size_t> at = positionOf(tokens[i]);
-    if (!at) continue;
-    if constexpr (ZB_MUTANT(RELEASE_ORDER)) {
-      // MUTANT release-order: marks the queue head (the oldest held frame) instead of the frame
-      // named, so releasing a later frame hands the Writer the bytes of an earlier one still held.
-      queue_.front().released = true;
-    } else {
-      queue_[*at].released = true;
+    if (const std::optional<size_t> at = positionOf(tokens[i])) {
+      if constexpr (ZB_MUTANT(RELEASE_ORDER)) {
+        // MUTANT release-order: marks the queue head (the oldest held frame) instead of the frame
+        // named, so releasing a later frame hands the Writer the bytes of an earlier one still held.
+        queue_.front().released = true;
+      } else {
+        queue_[*at].released = true;
+      }
     }
   }
   uint64_t bytes = 0, posts = 0;
