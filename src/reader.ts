@@ -111,7 +111,7 @@ export class Reader extends BufferEndpoint<NativeReader> {
     if (this.queue.busy || this.handle.closed || this.#ahead.length > 0) return this.queue.run(op, () => this.#readBatch(o));
     let frames: Frame[];
     try {
-      frames = this.#pollBatch(o);
+      frames = this.#readNowOrPoll(o);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -121,10 +121,17 @@ export class Reader extends BufferEndpoint<NativeReader> {
 
   /** One batch (or the frames read ahead); runs inside the queue. */
   #readBatch(o: ResolvedReadMany): Promise<Frame[]> {
-    if (this.#ahead.length > 0) return Promise.resolve(this.#ahead.splice(0, o.maxFrames));
-    const frames = this.#pollBatch(o);
+    const frames = this.#readNowOrPoll(o);
     if (frames.length > 0 || o.timeoutMs === 0) return Promise.resolve(frames);
     return this.#waitBatch(o);
+  }
+
+  /**
+   * Without waiting: a timeout of 0 is one blocking-path attempt (which reports a gone Writer when
+   * nothing is left to read), any other timeout the addon's poll.
+   */
+  #readNowOrPoll(o: ResolvedReadMany): Frame[] {
+    return o.timeoutMs === 0 || this.#ahead.length > 0 ? this.#readBatchNow(o) : this.#pollBatch(o);
   }
 
   /** The frames ready now or within the addon's poll (never more than `o.timeoutMs`). */

@@ -4,7 +4,7 @@
 // writeManySync (sequences, waits, partial writes, arguments), and the native batch contract.
 import { after, afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Reader, Writer, BufferFullError, ClosedError, InvalidArgumentError, SequenceError, type Frame } from '../src/index';
+import { Reader, Writer, BufferFullError, ClosedError, InvalidArgumentError, SequenceError, WriterDeadError, type Frame } from '../src/index';
 import { native } from '../src/native';
 import { makePattern } from '../src/cli/patterns';
 import { expectError, expectErrorSync, header, removeLeftovers, sleep, uniqueName, writeSegment } from './helpers';
@@ -56,6 +56,18 @@ describe('Reader.readMany / readManySync', () => {
     assert.equal(frames[0]!.data.length, 0);
     assert.deepEqual(Buffer.from(frames[1]!.data), fill(100, 2));
     assert.deepEqual(await r.readMany({ timeoutMs: 0 }), []);
+  });
+
+  it('the async forms report a Writer that closed once every frame was read, whether or not they wait', async () => {
+    const { r, w } = await pair(4096);
+    w.writeSync(fill(10, 1), 0);
+    w.close();
+    assert.deepEqual(sequences(await r.readMany({ timeoutMs: 0 })), [1], 'the frame written before close() is read first');
+    for (const timeoutMs of [0, 2000]) {
+      const err = await expectError(() => r.readMany({ timeoutMs }), WriterDeadError, 'ZB_WRITER_DEAD');
+      assert.equal((err as WriterDeadError).graceful, true, `timeoutMs ${timeoutMs}`);
+    }
+    await expectError(() => r.read(0), WriterDeadError, 'ZB_WRITER_DEAD');
   });
 
   it('maxFrames bounds a batch; the rest is returned by the next call', async () => {
