@@ -59,14 +59,27 @@ describe('checkNativeBuild on a checkout', () => {
   write('build/Release/zerobuffer.node', T);
   write('build/Release/zerobuffer_test_support.node', T);
 
-  it('collects native/**/*.{cpp,hpp} and every CMakeLists.txt', () => {
-    const rel = nativeSources(root).map((p) => path.relative(root, p)).sort();
-    assert.deepEqual(rel, ['CMakeLists.txt', 'native/binding/CMakeLists.txt', 'native/posix/shm.cpp', 'native/posix/shm.hpp']);
+  it('collects native/**/*.{cpp,hpp} and every CMakeLists.txt, or those of the folders and files named', () => {
+    const rel = (from?: string[]): string[] => nativeSources(root, from).map((p) => path.relative(root, p)).sort();
+    assert.deepEqual(rel(), ['CMakeLists.txt', 'native/binding/CMakeLists.txt', 'native/posix/shm.cpp', 'native/posix/shm.hpp']);
+    assert.deepEqual(rel(['native/binding', 'native/posix/shm.hpp', 'native/missing.cpp']), ['CMakeLists.txt', 'native/binding/CMakeLists.txt', 'native/posix/shm.hpp']);
+  });
+
+  it('judges each addon by its own sources: a benchmark or test-support edit leaves the library addon current', () => {
+    assert.equal(checkNativeBuild(root), null);
+    write('native/bench/main.cpp', T + 5000);
+    assert.equal(checkNativeBuild(root), null, 'native/bench/ is built into neither addon');
+    write('native/test_support/test_support.cpp', T + 5000);
+    const w = checkNativeBuild(root)!;
+    assert.match(w, /zerobuffer_test_support\.node.*native\/test_support\/test_support\.cpp/);
+    assert.doesNotMatch(w, /build\/Release\/zerobuffer\.node/);
+    write('build/Release/zerobuffer_test_support.node', T + 6000);
+    assert.equal(checkNativeBuild(root), null);
   });
 
   it('warns once a source is touched after the build, and not before', () => {
     assert.equal(checkNativeBuild(root), null);
-    write('native/posix/shm.hpp', T + 5000);
-    assert.match(checkNativeBuild(root)!, /native\/posix\/shm\.hpp .* `npm run build:native`/);
+    write('native/posix/shm.hpp', T + 7000);
+    assert.match(checkNativeBuild(root)!, /build\/Release\/zerobuffer\.node.*native\/posix\/shm\.hpp .* `npm run build:native`/);
   });
 });
