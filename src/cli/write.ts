@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Writer, type WritableFrame } from '../writer';
 import { BufferFullError, ClosedError, ZeroBufferError } from '../errors';
 import { retryWhileNotReady } from '../duplex/retry';
-import { fillPattern, type Pattern } from './patterns';
+import { fillPattern, makePattern, type Pattern } from './patterns';
 import { describeError, handleSignals, mibPerSecond, printSummary, Progress, round, signalExitCode, sleep, startSummary } from './common';
 
 export interface WriteOptions {
@@ -31,23 +31,13 @@ export async function runWrite(name: string, o: WriteOptions): Promise<number> {
     if (signals.received()) writer.close();
     if (metadata !== undefined) writer.setMetadata(metadata);
     started = performance.now();
-    for (let k = 0; o.frames === 0 || k < o.frames; k++) {
-      if (signals.received()) throw new ClosedError('interrupted');
-      // Zero-copy: reserve the frame in the ring, fill it in place, publish it. Try without waiting
-      // on the JS thread first; only a full ring goes to the async (worker-thread) wait.
-      let frame: WritableFrame;
-      try {
-        frame = writer.acquireSync(o.size, 0);
-      } catch (err) {
-        if (!(err instanceof BufferFullError) || err.code !== 'ZB_BUFFER_FULL') throw err;
-        frame = await writer.acquire(o.size, o.timeoutMs);
-      }
-      fillPattern(frame.data, o.pattern, k);
-      frame.commit();
-      summary.frames++;
-      progress.update(summary.frames, summary.frames * o.size);
-      if (o.delayMs > 0) await Promise.race([sleep(o.delayMs), signals.stopped]);
-    }
+    const interrupted = (): boolean => signals.received() !== null;
+    const published = (n: number): void => {
+      summary.frames = n;
+      progress.update(n, n * o.size);
+    };
+    if (o.size <= COPY_MAX_BYTES && o.delayMs === 0) await writeBatches(writer, o, interrupted, published);
+    else await writeInPlace(writer, o, interrupted, published, signals.stopped);
   } catch (err) {
     const sig = signals.received();
     if (sig !== null && (err instanceof ClosedError || !(err instanceof ZeroBufferError))) {
@@ -70,4 +60,54 @@ export async function runWrite(name: string, o: WriteOptions): Promise<number> {
   printSummary(summary, { json: o.json, ok, requested: o.frames });
   if (ok) return 0;
   return signals.received() ? signalExitCode(signals.received()) : 1;
+}
+
+/**
+ * Frames up to this size are copied from a pattern table, many per native call (a copy costs less
+ * than a zero-copy view there: docs/library-api.md, "Batches"); larger ones are filled in place.
+ */
+const COPY_MAX_BYTES = 8192;
+/** Frames per writeMany call. */
+const BATCH_FRAMES = 64;
+
+/**
+ * Small frames, no delay: `writeMany` of frames cut from one pattern table (frame k is the window
+ * at k mod 256, the same bytes fillPattern writes). `published` gets the frames published so far,
+ * also when a batch fails part-way (nextSequence tells how far it got).
+ */
+async function writeBatches(writer: Writer, o: WriteOptions, interrupted: () => boolean, published: (n: number) => void): Promise<void> {
+  const table = makePattern(o.size + 256, o.pattern, 0);
+  const windows = Array.from({ length: 256 }, (_, s) => table.subarray(s, s + o.size));
+  const batch: Uint8Array[] = [];
+  for (let k = 0; o.frames === 0 || k < o.frames; k += batch.length) {
+    if (interrupted()) throw new ClosedError('interrupted');
+    batch.length = 0;
+    for (let j = k; j < k + BATCH_FRAMES && (o.frames === 0 || j < o.frames); j++) batch.push(windows[j & 0xff]!);
+    try {
+      await writer.writeMany(batch, o.timeoutMs);
+    } finally {
+      published(Number(writer.nextSequence - 1n));
+    }
+  }
+}
+
+/**
+ * Zero-copy: reserve each frame in the ring, fill it in place, publish it. Tries without waiting on
+ * the JS thread first; only a full ring goes to the async (wait-thread) wait.
+ */
+async function writeInPlace(writer: Writer, o: WriteOptions, interrupted: () => boolean, published: (n: number) => void, stopped: Promise<void>): Promise<void> {
+  for (let k = 0; o.frames === 0 || k < o.frames; k++) {
+    if (interrupted()) throw new ClosedError('interrupted');
+    let frame: WritableFrame;
+    try {
+      frame = writer.acquireSync(o.size, 0);
+    } catch (err) {
+      if (!(err instanceof BufferFullError) || err.code !== 'ZB_BUFFER_FULL') throw err;
+      frame = await writer.acquire(o.size, o.timeoutMs);
+    }
+    fillPattern(frame.data, o.pattern, k);
+    frame.commit();
+    published(k + 1);
+    if (o.delayMs > 0) await Promise.race([sleep(o.delayMs), stopped]);
+  }
 }
