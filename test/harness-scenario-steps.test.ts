@@ -121,3 +121,16 @@ describe('harness scenario steps', () => {
     assert.throws(() => s.consume(by, by), /only consume steps after itself/);
   });
 });
+
+it('append: a program built step by step gets indexes in order and types from its keywords', () => {
+  const steps = new ScenarioSteps([]);
+  const a = steps.append('Given', 'first');
+  const b = steps.append('And', 'second');
+  const c = steps.append('Then', 'third', [{ field: 'x' }]);
+  assert.deepEqual([a.index, b.index, c.index], [0, 1, 2]);
+  assert.deepEqual([a.type, b.type, c.type], [0, 0, 2]);
+  assert.deepEqual(steps.texts(), ['first', 'second', 'third']);
+  assert.deepEqual(c.table, [{ field: 'x' }]);
+  assert.equal(steps.begin(1).text, 'second');
+  assert.deepEqual(steps.after().map((s) => s.text), ['third']);
+});

@@ -6,6 +6,9 @@
 // HostStepContext.runStep) may mark them consumed; when cucumber reaches a consumed step it passes
 // as a no-op and the report records "executed by step N". Without that mark cucumber runs the step
 // again normally — which is what "perform N iterations of:" (T02) wants for its last iteration.
+//
+// Outside cucumber (the model-based runner, harness/model/stateful/) a program's steps are not
+// known up front: they are appended one at a time as the program runs (append).
 import type { TableRows } from '../registry';
 
 export interface ScenarioStep {
@@ -59,6 +62,7 @@ function keywordsById(children: readonly GherkinChildLike[], out: Map<string, st
 }
 
 const TYPES: Record<string, 0 | 1 | 2> = { Context: 0, Action: 1, Outcome: 2 };
+const KEYWORD_TYPES: Record<string, 0 | 1 | 2> = { Given: 0, When: 1, Then: 2 };
 
 export class ScenarioSteps {
   /** Index of the step cucumber is running (-1 before the first). */
@@ -66,7 +70,15 @@ export class ScenarioSteps {
   /** index → "step N (`text`)" of the host step that executed it. */
   private readonly consumed = new Map<number, string>();
 
-  constructor(readonly list: readonly ScenarioStep[]) {}
+  private readonly steps: ScenarioStep[];
+
+  constructor(list: readonly ScenarioStep[]) {
+    this.steps = [...list];
+  }
+
+  get list(): readonly ScenarioStep[] {
+    return this.steps;
+  }
 
   static fromPickle(pickle: PickleLike, doc: GherkinDocumentLike): ScenarioSteps {
     const keywords = keywordsById(doc.feature?.children ?? [], new Map());
@@ -80,6 +92,18 @@ export class ScenarioSteps {
         return { index, keyword: keywords.get(s.astNodeIds[0] ?? '') ?? '*', type: last, text: s.text, ...(table !== undefined ? { table } : {}) };
       }),
     );
+  }
+
+  /**
+   * Appends a step written with `keyword` (And/But/* take the type of the step before) and returns
+   * it; cucumber's scenarios never change, a program built step by step does.
+   */
+  append(keyword: string, text: string, table?: TableRows): ScenarioStep {
+    const last = this.steps[this.steps.length - 1];
+    const type = KEYWORD_TYPES[keyword] ?? last?.type ?? 0;
+    const step: ScenarioStep = { index: this.steps.length, keyword, type, text, ...(table !== undefined ? { table } : {}) };
+    this.steps.push(step);
+    return step;
   }
 
   texts(): string[] {
