@@ -53,3 +53,5 @@ import './13-duplex/zero-copy';
 import './13-duplex/transforms';
 import './13-duplex/client-death';
 import './13-duplex/cleanup';
+import './90-model/buffer-state';
+import './90-model/frames';

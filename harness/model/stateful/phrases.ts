@@ -1,0 +1,62 @@
+// The step texts a program is written in: exact phrases of the catalogue (docs/steps-catalogue.md),
+// filled in with the model's values. One place, so a rule never spells a phrase by hand and the
+// steps-check tool can list what the model emits (emittedPhraseIds).
+import type { TableRows } from '../../registry';
+import { STATE_FIELDS, type ExpectedState } from './model';
+
+export const READER = 'reader';
+export const WRITER = 'writer';
+
+export interface PhraseStep {
+  keyword: 'Given' | 'When' | 'Then' | 'And';
+  text: string;
+  table?: TableRows;
+}
+
+const q = (v: string | number | bigint) => `'${v}'`;
+
+export const phrases = {
+  initialized: (): PhraseStep => ({ keyword: 'Given', text: 'the test environment is initialized' }),
+  ready: (): PhraseStep => ({ keyword: 'And', text: 'all processes are ready' }),
+  create: (buffer: string, meta: number, payload: number): PhraseStep => ({
+    keyword: 'And',
+    text: `the ${q(READER)} process creates buffer ${q(buffer)} with metadata size ${q(meta)} and payload size ${q(payload)}`,
+  }),
+  connect: (buffer: string): PhraseStep => ({ keyword: 'And', text: `the ${q(WRITER)} process connects to buffer ${q(buffer)}` }),
+  /** B06 */
+  write: (size: number, seq: bigint): PhraseStep => ({ keyword: 'When', text: `the ${q(WRITER)} process writes frame with size ${q(size)} and sequence ${q(seq)}` }),
+  /** B17, B18, B19 */
+  zeroCopy: (size: number): PhraseStep[] => [
+    { keyword: 'When', text: `the ${q(WRITER)} process requests zero-copy frame of size ${q(size)}` },
+    { keyword: 'And', text: `the ${q(WRITER)} process fills zero-copy buffer with test pattern` },
+    { keyword: 'And', text: `the ${q(WRITER)} process commits zero-copy frame` },
+  ],
+  /** B05 */
+  metadata: (size: number): PhraseStep => ({ keyword: 'When', text: `the ${q(WRITER)} process writes metadata with size ${q(size)}` }),
+  /** E01, E02 */
+  metadataAgain: (size: number): PhraseStep[] => [
+    { keyword: 'When', text: `the ${q(WRITER)} process attempts to write metadata again with size ${q(size)}` },
+    { keyword: 'Then', text: `the ${q(WRITER)} process verifies the second metadata write should fail` },
+  ],
+  /** MB02 */
+  read: (seq: bigint, size: number): PhraseStep => ({ keyword: 'Then', text: `the ${q(READER)} process should read and hold frame with sequence ${q(seq)} and size ${q(size)}` }),
+  /** B09 */
+  releaseOldest: (): PhraseStep => ({ keyword: 'When', text: `the ${q(READER)} process signals space available` }),
+  /** MB03 */
+  release: (seq: bigint): PhraseStep => ({ keyword: 'When', text: `the ${q(READER)} process releases held frame with sequence ${q(seq)}` }),
+  /** MB04 */
+  nothingPending: (): PhraseStep => ({ keyword: 'Then', text: `the ${q(READER)} process should find no frame pending` }),
+  /** L08 */
+  fill: (): PhraseStep => ({ keyword: 'When', text: `the ${q(WRITER)} process fills buffer completely` }),
+  /** MB05 */
+  writeTimesOut: (size: number): PhraseStep => ({ keyword: 'Then', text: `the ${q(WRITER)} process should time out writing frame with size ${q(size)}` }),
+  /** MB01: the model's expected state, checked through the reader. */
+  state: (s: ExpectedState): PhraseStep => ({
+    keyword: 'Then',
+    text: `the ${q(READER)} process should see buffer state:`,
+    table: [Object.fromEntries(STATE_FIELDS.map((f) => [f, String(s[f])]))],
+  }),
+};
+
+/** Ids of every phrase the model's programs emit (steps-check counts them as used). */
+export const EMITTED_PHRASE_IDS = ['B01', 'B02', 'B03', 'B04', 'B05', 'B06', 'B09', 'B17', 'B18', 'B19', 'E01', 'E02', 'L08', 'MB01', 'MB02', 'MB03', 'MB04', 'MB05'] as const;
