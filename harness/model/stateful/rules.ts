@@ -177,7 +177,7 @@ export function sizeSpecs(payloadSize: number): fc.Arbitrary<SizeSpec> {
     { arbitrary: fc.integer({ min: 1, max: 64 }).map((size): SizeSpec => ({ kind: 'fixed', size })), weight: 2 },
     { arbitrary: fc.integer({ min: 65, max: Math.floor(payloadSize / 2) }).map((size): SizeSpec => ({ kind: 'fixed', size })), weight: 4 },
     { arbitrary: fc.integer({ min: 0, max: 24 }).map((tail): SizeSpec => ({ kind: 'to-end', tail })), weight: 3 },
-    { arbitrary: fc.integer({ min: 1, max: 256 }).map((over): SizeSpec => ({ kind: 'past-end', over })), weight: 2 },
+    { arbitrary: fc.integer({ min: 1, max: 256 }).map((over): SizeSpec => ({ kind: 'past-end', over })), weight: 3 },
   );
 }
 
@@ -204,6 +204,10 @@ export function ruleArbitraries(metadataSize: number, payloadSize: number): fc.A
     metaSize.map((n) => new WriteMetadata(n)),
     metaSize.map((n) => new WriteMetadataAgain(n)),
     fc.constant(new FillUntilFull()),
+    // applies only while the model says a write must wait: weighted so that it is tried whenever
+    // the ring is that full (a wrapping write then is where free-space arithmetic goes wrong)
+    size.map((s) => new WriteTimesOut(s)),
+    size.map((s) => new WriteTimesOut(s)),
     size.map((s) => new WriteTimesOut(s)),
     size.map((s) => new WriteTimesOut(s)),
   ];
