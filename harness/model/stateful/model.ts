@@ -41,7 +41,8 @@ export interface ExpectedState {
   payload_read_count: number;
   metadata_written_bytes: number;
   sem_w: number;
-  sem_r: number;
+  /** Every value sem-r can have (sorted); usually one. */
+  sem_r: readonly number[];
 }
 
 export const STATE_FIELDS = [
@@ -55,6 +56,11 @@ export const STATE_FIELDS = [
   'sem_r',
 ] as const satisfies readonly (keyof ExpectedState)[];
 
+/** A predicted value as written in a table cell: `2`, or `0 or 2` when it can be either. */
+export function formatValue(v: number | readonly number[]): string {
+  return typeof v === 'number' ? String(v) : v.join(' or ');
+}
+
 export class BufferModel {
   free: number;
   writePos = 0;
@@ -63,7 +69,8 @@ export class BufferModel {
   readCount = 0;
   metadataWritten = 0;
   semW = 0;
-  semR = 0;
+  /** Every value sem-r can have (sorted, no duplicates). */
+  semR: number[] = [0];
   /** The writer's next sequence (a new writer starts at 1, §5.2). */
   nextSequence = 1n;
   /** The reader's next expected sequence. */
@@ -81,7 +88,7 @@ export class BufferModel {
   clone(): BufferModel {
     const c = new BufferModel(this.config);
     Object.assign(c, { free: this.free, writePos: this.writePos, readPos: this.readPos, writtenCount: this.writtenCount, readCount: this.readCount });
-    Object.assign(c, { metadataWritten: this.metadataWritten, semW: this.semW, semR: this.semR, nextSequence: this.nextSequence, expected: this.expected });
+    Object.assign(c, { metadataWritten: this.metadataWritten, semW: this.semW, semR: [...this.semR], nextSequence: this.nextSequence, expected: this.expected });
     c.unread.push(...this.unread.map((f) => ({ ...f })));
     c.held.push(...this.held.map((h) => ({ ...h })));
     c.queue.push(...this.queue.map((e) => ({ ...e })));
@@ -138,9 +145,9 @@ export class BufferModel {
     return sequence;
   }
 
-  /** A write that had to wait and timed out: the wait used up every stale sem-r post (§8.2.3). */
+  /** A write that had to wait and timed out: its wait on sem-r, if it got there, used up every post (§8.2.3). */
   writeTimedOut(): void {
-    this.semR = 0;
+    this.semR = [...new Set([0, ...this.semR])].sort((a, b) => a - b);
   }
 
   /** setMetadata of `size` content bytes (§4.2 step 5). */
@@ -197,7 +204,7 @@ export class BufferModel {
       if (head.kind === 'frame') posts += 1;
     }
     this.free += bytes;
-    this.semR += posts;
+    this.semR = this.semR.map((v) => v + posts);
     return { bytes, posts };
   }
 
@@ -218,6 +225,6 @@ export class BufferModel {
   describe(): string {
     const s = this.expectedState();
     const held = this.held.map((h) => String(h.sequence)).join(',');
-    return `${STATE_FIELDS.map((f) => `${f}=${s[f]}`).join(' ')} held=[${held}] unread=${this.unread.length}`;
+    return `${STATE_FIELDS.map((f) => `${f}=${formatValue(s[f])}`).join(' ')} held=[${held}] unread=${this.unread.length}`;
   }
 }

@@ -2,7 +2,7 @@
 // filled in with the model's values. One place, so a rule never spells a phrase by hand and the
 // steps-check tool can list what the model emits (emittedPhraseIds).
 import type { TableRows } from '../../registry';
-import { STATE_FIELDS, type ExpectedState } from './model';
+import { STATE_FIELDS, formatValue, type ExpectedState } from './model';
 
 export const READER = 'reader';
 export const WRITER = 'writer';
@@ -54,7 +54,7 @@ export const phrases = {
   state: (s: ExpectedState): PhraseStep => ({
     keyword: 'Then',
     text: `the ${q(READER)} process should see buffer state:`,
-    table: [Object.fromEntries(STATE_FIELDS.map((f) => [f, String(s[f])]))],
+    table: [Object.fromEntries(STATE_FIELDS.map((f) => [f, formatValue(s[f])]))],
   }),
 };
 
