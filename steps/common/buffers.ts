@@ -12,6 +12,16 @@ export async function createFresh(ctx: ServoContext, name: string, cfg: BufferCo
   checkFresh(ctx.snapReader(e), cfg.metadataSize, cfg.payloadSize, ctx.pid);
 }
 
+/** Connects a writer (it becomes the current writer) and checks the OIEB and the reader's liveness after it. */
+export async function connectChecked(ctx: ServoContext, name: string): Promise<void> {
+  const w = await ctx.objects.connectWriter(name);
+  expectEqual(`writer ${w.name}: next sequence after connecting`, 1n, w.writer.nextSequence);
+  const s = ctx.snapWriter(w);
+  expectEqual(`after connect: OIEB writer_pid = own PID`, BigInt(ctx.pid), s.oieb.writerPid);
+  expectTrue(`after connect: OIEB reader_pid ${s.oieb.readerPid} alive`, isPidAlive(s.oieb.readerPid));
+  expectEqual(`after connect: isReaderConnected()`, true, w.writer.isReaderConnected());
+}
+
 defineStep({
   id: 'B03',
   keyword: 'Given',
@@ -27,12 +37,5 @@ defineStep({
   pattern: "the '{role}' process connects to buffer '{name}'",
   runsIn: 'process',
   summary: 'Connect a writer (becomes the current writer, sequence counter 1); OIEB writer_pid = own PID, reader_pid alive, isReaderConnected() true.',
-  servo: async (ctx, _role: string, name: string) => {
-    const w = await ctx.objects.connectWriter(name);
-    expectEqual(`writer ${w.name}: next sequence after connecting`, 1n, w.writer.nextSequence);
-    const s = ctx.snapWriter(w);
-    expectEqual(`after connect: OIEB writer_pid = own PID`, BigInt(ctx.pid), s.oieb.writerPid);
-    expectTrue(`after connect: OIEB reader_pid ${s.oieb.readerPid} alive`, isPidAlive(s.oieb.readerPid));
-    expectEqual(`after connect: isReaderConnected()`, true, w.writer.isReaderConnected());
-  },
+  servo: (ctx, _role: string, name: string) => connectChecked(ctx, name),
 });
