@@ -11,7 +11,7 @@ Feature: Model-based counterexamples
     And the 'reader' process creates buffer 'model' with metadata size '64' and payload size '2048'
     And the 'writer' process connects to buffer 'model'
 
-  # found against the mutant lost-wakeup
+  # found against the mutant lost-wakeup (the check after the out-of-order release also catches release-order)
   Scenario: Test 90.1 - Releasing two held frames at once posts sem-r once per frame
     When the 'writer' process fills buffer completely
       # model: payload_free_bytes=1008 payload_write_pos=1040 payload_written_count=1 sem_w=1 sem_r=0
@@ -41,3 +41,34 @@ Feature: Model-based counterexamples
     And the 'reader' process should see buffer state:
       | payload_free_bytes | payload_write_pos | payload_read_pos | payload_written_count | payload_read_count | metadata_written_bytes | sem_w | sem_r |
       | 1008               | 1040              | 0                | 1                     | 0                  | 0                      | 1     | 0     |
+
+  # found against the mutant wrap-underflow
+  Scenario: Test 90.3 - A wrapping frame that does not fit fills the ring exactly and no further
+    When the 'writer' process fills buffer completely
+      # model: payload_free_bytes=1008 payload_write_pos=1040 payload_written_count=1 sem_w=1
+    Then the 'reader' process should read and hold frame with sequence '1' and size '1024'
+    When the 'reader' process signals space available
+      # model: payload_free_bytes=2048 payload_write_pos=1040 payload_read_pos=1040 sem_r=1
+    # one 1024-byte frame wraps (marker + frame: need 1008 + 1040 = 2048); the next needs 1040 of 0 free
+    When the 'writer' process fills buffer completely
+    # sem_r: the timed-out write may have used up the release's post, or not have reached the semaphore
+    Then the 'reader' process should see buffer state:
+      | payload_free_bytes | payload_write_pos | payload_read_pos | payload_written_count | payload_read_count | metadata_written_bytes | sem_w | sem_r  |
+      | 0                  | 1040              | 1040             | 3                     | 1                  | 0                      | 1     | 0 or 1 |
+
+  Scenario: Test 90.4 - A killed writer's frames stay readable and a new writer starts again at sequence 1
+    When the 'writer' process writes frame with size '100' and sequence '1'
+    And the 'writer' process writes frame with size '200' and sequence '2'
+    And the 'writer' process is killed
+    Then the 'reader' process should read and hold frame with sequence '1' and size '100'
+    And the 'reader' process should read and hold frame with sequence '2' and size '200'
+    And the 'reader' process should timeout or detect writer death on next read
+    When a new 'writer' process connects to buffer 'model'
+    And the 'writer' process writes frame with size '300' and sequence '1'
+      # model: frames 1 and 2 still held — payload_free_bytes=1400 payload_write_pos=648 payload_written_count=3 sem_w=1
+    And the 'reader' process attempts to read frame
+    Then the read should fail with sequence error
+    And the error should show expected '3' got '1'
+    And the 'reader' process should see buffer state:
+      | payload_free_bytes | payload_write_pos | payload_read_pos | payload_written_count | payload_read_count | metadata_written_bytes | sem_w | sem_r |
+      | 1400               | 648               | 332              | 3                     | 2                  | 0                      | 0     | 0     |

@@ -55,3 +55,4 @@ import './13-duplex/client-death';
 import './13-duplex/cleanup';
 import './90-model/buffer-state';
 import './90-model/frames';
+import './90-model/writers';

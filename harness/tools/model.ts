@@ -7,7 +7,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 
 /** Defaults: a few seconds for `npm test`'s short run is `--runs 4`; these find every mutant. */
-export const DEFAULTS = { runs: 25, maxCommands: 40, metadataSize: 64, payloadSize: 2048, exploreS: 150, shrinkS: 120 } as const;
+export const DEFAULTS = { runs: 25, maxCommands: 80, metadataSize: 64, payloadSize: 2048, exploreS: 150, shrinkS: 120 } as const;
 
 function int(what: string, min: number) {
   return (v: string): number => {

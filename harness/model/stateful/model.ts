@@ -75,6 +75,10 @@ export class BufferModel {
   nextSequence = 1n;
   /** The reader's next expected sequence. */
   expected = 1n;
+  /** The writer process is alive (killed: its PID stays in the OIEB, §8.3). */
+  writerAlive = true;
+  /** The reader threw SequenceError at a frame of a new writer and is poisoned (§6.5). */
+  poisoned = false;
   readonly unread: UnreadFrame[] = [];
   /** Frames read and not released, oldest first (the "bundle"). */
   readonly held: HeldFrame[] = [];
@@ -88,6 +92,7 @@ export class BufferModel {
   clone(): BufferModel {
     const c = new BufferModel(this.config);
     Object.assign(c, { free: this.free, writePos: this.writePos, readPos: this.readPos, writtenCount: this.writtenCount, readCount: this.readCount });
+    Object.assign(c, { writerAlive: this.writerAlive, poisoned: this.poisoned });
     Object.assign(c, { metadataWritten: this.metadataWritten, semW: this.semW, semR: [...this.semR], nextSequence: this.nextSequence, expected: this.expected });
     c.unread.push(...this.unread.map((f) => ({ ...f })));
     c.held.push(...this.held.map((h) => ({ ...h })));
@@ -153,6 +158,41 @@ export class BufferModel {
   /** setMetadata of `size` content bytes (§4.2 step 5). */
   writeMetadata(size: number): void {
     this.metadataWritten = 8 + size;
+  }
+
+  /** The writer process is SIGKILLed: nothing of the OIEB changes. */
+  killWriter(): void {
+    this.writerAlive = false;
+  }
+
+  /** A new writer takes the dead one's slot: positions and counts carry on, sequences restart at 1 (§5.2, §7.1). */
+  connectWriter(): void {
+    this.writerAlive = true;
+    this.nextSequence = 1n;
+  }
+
+  /** The next read meets a sequence other than the expected one (a new writer's frame): it can be delivered? */
+  nextIsInSequence(): boolean {
+    const f = this.unread[0];
+    return f !== undefined && f.sequence === this.expected;
+  }
+
+  /**
+   * A read that throws SequenceError (§6.2 R8): it consumed the frame's post, not the frame; the
+   * reader is poisoned. Only modelled when no marker precedes the frame (R7 would consume it first).
+   */
+  readOutOfSequence(): { expected: bigint; got: bigint } {
+    const f = this.unread[0];
+    if (f === undefined || f.sequence === this.expected) throw new Error('model: no out-of-sequence frame is next');
+    this.semW -= 1;
+    this.poisoned = true;
+    return { expected: this.expected, got: f.sequence };
+  }
+
+  /** The next frame follows a wrap marker the reader would consume first. */
+  nextFollowsMarker(): boolean {
+    const f = this.unread[0];
+    return f !== undefined && f.offset === 0 && this.readPos !== 0;
   }
 
   /** The next frame the reader will get (undefined: none pending). */

@@ -50,6 +50,18 @@ export const phrases = {
   fill: (): PhraseStep => ({ keyword: 'When', text: `the ${q(WRITER)} process fills buffer completely` }),
   /** MB05 */
   writeTimesOut: (size: number): PhraseStep => ({ keyword: 'Then', text: `the ${q(WRITER)} process should time out writing frame with size ${q(size)}` }),
+  /** L04 */
+  killWriter: (): PhraseStep => ({ keyword: 'When', text: `the ${q(WRITER)} process is killed` }),
+  /** MB06 */
+  newWriter: (buffer: string): PhraseStep => ({ keyword: 'When', text: `a new ${q(WRITER)} process connects to buffer ${q(buffer)}` }),
+  /** L06 */
+  writerDeath: (): PhraseStep => ({ keyword: 'Then', text: `the ${q(READER)} process should timeout or detect writer death on next read` }),
+  /** C04, S02, S03 */
+  sequenceError: (expected: bigint, got: bigint): PhraseStep[] => [
+    { keyword: 'When', text: `the ${q(READER)} process attempts to read frame` },
+    { keyword: 'Then', text: 'the read should fail with sequence error' },
+    { keyword: 'And', text: `the error should show expected ${q(expected)} got ${q(got)}` },
+  ],
   /** MB01: the model's expected state, checked through the reader. */
   state: (s: ExpectedState): PhraseStep => ({
     keyword: 'Then',
@@ -59,4 +71,4 @@ export const phrases = {
 };
 
 /** Ids of every phrase the model's programs emit (steps-check counts them as used). */
-export const EMITTED_PHRASE_IDS = ['B01', 'B02', 'B03', 'B04', 'B05', 'B06', 'B09', 'B17', 'B18', 'B19', 'E01', 'E02', 'L08', 'MB01', 'MB02', 'MB03', 'MB04', 'MB05'] as const;
+export const EMITTED_PHRASE_IDS = ['B01', 'B02', 'B03', 'B04', 'B05', 'B06', 'B09', 'B17', 'B18', 'B19', 'C04', 'E01', 'E02', 'L04', 'L06', 'L08', 'MB01', 'MB02', 'MB03', 'MB04', 'MB05', 'MB06', 'S02', 'S03'] as const;

@@ -41,7 +41,7 @@ class WriteFrame implements Rule {
   ) {}
   check(m: Readonly<BufferModel>): boolean {
     const size = sizeOf(this.spec, m);
-    return size >= 1 && m.fits(size);
+    return m.writerAlive && size >= 1 && m.fits(size);
   }
   async run(m: BufferModel, p: Program): Promise<void> {
     const size = sizeOf(this.spec, m);
@@ -55,7 +55,7 @@ class WriteFrame implements Rule {
 
 class ReadFrame implements Rule {
   check(m: Readonly<BufferModel>): boolean {
-    return m.nextUnread() !== undefined;
+    return !m.poisoned && m.nextIsInSequence();
   }
   async run(m: BufferModel, p: Program): Promise<void> {
     const f = m.read();
@@ -89,7 +89,7 @@ class ReleaseFrame implements Rule {
 
 class ExpectNothing implements Rule {
   check(m: Readonly<BufferModel>): boolean {
-    return m.nextUnread() === undefined;
+    return !m.poisoned && m.writerAlive && m.nextUnread() === undefined;
   }
   async run(m: BufferModel, p: Program): Promise<void> {
     await p.apply([phrases.nothingPending()], m);
@@ -102,7 +102,7 @@ class ExpectNothing implements Rule {
 class WriteMetadata implements Rule {
   constructor(readonly size: number) {}
   check(m: Readonly<BufferModel>): boolean {
-    return m.metadataWritten === 0 && 8 + this.size <= m.config.metadataSize;
+    return m.writerAlive && m.metadataWritten === 0 && 8 + this.size <= m.config.metadataSize;
   }
   async run(m: BufferModel, p: Program): Promise<void> {
     m.writeMetadata(this.size);
@@ -117,7 +117,7 @@ class WriteMetadata implements Rule {
 class WriteMetadataAgain implements Rule {
   constructor(readonly size: number) {}
   check(m: Readonly<BufferModel>): boolean {
-    return m.metadataWritten > 0;
+    return m.writerAlive && m.metadataWritten > 0;
   }
   async run(m: BufferModel, p: Program): Promise<void> {
     await p.apply(phrases.metadataAgain(this.size), m);
@@ -133,6 +133,7 @@ class WriteMetadataAgain implements Rule {
  */
 class FillUntilFull implements Rule {
   check(m: Readonly<BufferModel>): boolean {
+    if (!m.writerAlive) return false;
     const k = m.capacity(SEQ_FRAME_SIZE);
     if (k < 1) return false;
     const probe = m.clone();
@@ -154,7 +155,7 @@ class WriteTimesOut implements Rule {
   constructor(readonly spec: SizeSpec) {}
   check(m: Readonly<BufferModel>): boolean {
     const size = sizeOf(this.spec, m);
-    return size >= 1 && m.mustWait(size);
+    return m.writerAlive && size >= 1 && m.mustWait(size);
   }
   async run(m: BufferModel, p: Program): Promise<void> {
     const size = sizeOf(this.spec, m);
@@ -163,6 +164,66 @@ class WriteTimesOut implements Rule {
   }
   toString(): string {
     return `writeTimesOut(${describeSize(this.spec)})`;
+  }
+}
+
+/** L04: SIGKILL of the writer; its PID stays in the OIEB, frames it published stay readable. */
+class KillWriter implements Rule {
+  check(m: Readonly<BufferModel>): boolean {
+    return m.writerAlive;
+  }
+  async run(m: BufferModel, p: Program): Promise<void> {
+    m.killWriter();
+    await p.apply([phrases.killWriter()], m);
+  }
+  toString(): string {
+    return 'killWriter';
+  }
+}
+
+/** MB06: a new writer process takes the dead writer's slot; its frames start again at sequence 1. */
+class NewWriter implements Rule {
+  constructor(readonly buffer: string) {}
+  check(m: Readonly<BufferModel>): boolean {
+    return !m.writerAlive;
+  }
+  async run(m: BufferModel, p: Program): Promise<void> {
+    m.connectWriter();
+    await p.apply([phrases.newWriter(this.buffer)], m);
+  }
+  toString(): string {
+    return 'newWriter';
+  }
+}
+
+/** L06: with the writer dead and every frame consumed, a read reports WriterDeadError. */
+class ExpectWriterDeath implements Rule {
+  check(m: Readonly<BufferModel>): boolean {
+    return !m.poisoned && !m.writerAlive && m.nextUnread() === undefined;
+  }
+  async run(m: BufferModel, p: Program): Promise<void> {
+    await p.apply([phrases.writerDeath()], m);
+  }
+  toString(): string {
+    return 'expectWriterDeath';
+  }
+}
+
+/**
+ * C04 + S02 + S03: the next frame is a new writer's (its sequence restarted at 1): the read fails
+ * with SequenceError and poisons the reader (protocol.md §5.2, §6.5). Not when a wrap marker comes
+ * first: the read consumes the marker before it fails, which S02's UNCHANGED does not allow.
+ */
+class ReadOutOfSequence implements Rule {
+  check(m: Readonly<BufferModel>): boolean {
+    return !m.poisoned && m.nextUnread() !== undefined && !m.nextIsInSequence() && !m.nextFollowsMarker();
+  }
+  async run(m: BufferModel, p: Program): Promise<void> {
+    const e = m.readOutOfSequence();
+    await p.apply(phrases.sequenceError(e.expected, e.got), m);
+  }
+  toString(): string {
+    return 'readOutOfSequence';
   }
 }
 
@@ -181,7 +242,7 @@ export function sizeSpecs(payloadSize: number): fc.Arbitrary<SizeSpec> {
   );
 }
 
-export function ruleArbitraries(metadataSize: number, payloadSize: number): fc.Arbitrary<Rule>[] {
+export function ruleArbitraries(buffer: string, metadataSize: number, payloadSize: number): fc.Arbitrary<Rule>[] {
   const size = sizeSpecs(payloadSize);
   const metaSize = fc.integer({ min: 1, max: Math.max(1, metadataSize - 8) });
   // fc.commands picks uniformly among these: repeating an entry weights it. Reads and releases
@@ -210,5 +271,12 @@ export function ruleArbitraries(metadataSize: number, payloadSize: number): fc.A
     size.map((s) => new WriteTimesOut(s)),
     size.map((s) => new WriteTimesOut(s)),
     size.map((s) => new WriteTimesOut(s)),
+    fc.constant(new KillWriter()),
+    // only applies while the writer is dead, when no writer rule does: back to writing soon
+    fc.constant(new NewWriter(buffer)),
+    fc.constant(new NewWriter(buffer)),
+    fc.constant(new NewWriter(buffer)),
+    fc.constant(new ExpectWriterDeath()),
+    fc.constant(new ReadOutOfSequence()),
   ];
 }

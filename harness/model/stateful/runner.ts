@@ -82,7 +82,7 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
   let shrinkingStopped = false;
   const t0 = performance.now();
 
-  const property = fc.asyncProperty(fc.commands(ruleArbitraries(o.config.metadataSize, o.config.payloadSize), { maxCommands: o.maxCommands, size: 'max' }), async (cmds) => {
+  const property = fc.asyncProperty(fc.commands(ruleArbitraries(BUFFER_BASE, o.config.metadataSize, o.config.payloadSize), { maxCommands: o.maxCommands, size: 'max' }), async (cmds) => {
     if (firstFailureAt !== null) {
       // A shrinking candidate. Past the budget the search stops: candidates are no longer run, and
       // the last program that did fail stays the counterexample.
@@ -106,6 +106,7 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
     const rules = host.transcript.filter((e) => e.model !== undefined).length;
     if (error === null && endProblems.length === 0) {
       if (firstFailureAt === null) o.progress(`program ${explored}/${o.runs}: ${rules} rules held (${host.runId})`);
+      logger.info({ runId: host.runId, program: String(cmds) }, "model program held");
       return;
     }
     lastFailing = { background: host.background, transcript: host.transcript, failure: host.failure, endProblems: error === null ? endProblems : [] };
