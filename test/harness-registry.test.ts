@@ -87,7 +87,8 @@ describe('harness registry: definitions', () => {
     const ids = defs.map((d) => d.id);
     assert.deepEqual(ids.filter((x, i) => ids.indexOf(x) !== i), [], 'ids defined more than once');
     for (const d of defs) {
-      assert.match(d.id, /^[A-Z]\d{2}$/, `id of ${d.pattern}`);
+      // steps.md ids (a letter and two digits), or the harness's own model-based phrases (MB, steps/90-model)
+      assert.match(d.id, /^(?:[A-Z]|MB)\d{2}$/, `id of ${d.pattern}`);
       assert.equal(d.parameterCount, (d.pattern.replace(/\\[{}]/g, '').match(/\{[a-z0-9]+\}/g) ?? []).length, `parameter count of ${d.id}`);
     }
   });
