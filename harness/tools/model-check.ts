@@ -8,8 +8,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../paths';
 
-/** The mutant checked by default, and a seed whose exploration finds it in the first programs. */
+/** The mutant checked (ZEROBUFFER_MODEL_CHECK_MUTANT picks another). */
 const MUTANT = process.env.ZEROBUFFER_MODEL_CHECK_MUTANT ?? 'short-tail';
+/**
+ * A seed whose programs find short-tail at the third program with today's rules, so the check
+ * takes the same path every time; after a change of the rules it still finds it within --runs.
+ */
+const SEED = process.env.ZEROBUFFER_MODEL_CHECK_SEED ?? '-1641546467';
 
 interface Outcome {
   name: string;
@@ -35,7 +40,7 @@ function main(): number {
     const real = run([...model, '--runs', '4', '--max-commands', '20', '--out', out], base);
     outcomes.push({ name: 'short exploration with the real addon holds', ok: real.code === 0, detail: `exit ${real.code}` });
 
-    const found = run([...model, '--mutant', MUTANT, '--runs', '25', '--shrink-seconds', '60', '--out', out], base);
+    const found = run([...model, '--mutant', MUTANT, '--seed', SEED, '--runs', '25', '--shrink-seconds', '30', '--out', out], base);
     const file = found.stdout.trim().split('\n').pop() ?? '';
     const written = found.code === 1 && file.endsWith('.feature') && fs.existsSync(file);
     outcomes.push({ name: `mutant '${MUTANT}' is found and written as a feature file`, ok: written, detail: `exit ${found.code}, ${file || 'no file'}` });

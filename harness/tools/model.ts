@@ -5,6 +5,7 @@
 // and written as a feature file under reports/model/. Exit 0 when every program held; 1 with the
 // feature file's path otherwise; 2 on a usage error. Progress goes to stderr.
 import { Command, InvalidArgumentError } from 'commander';
+import { MUTANT_ENV, mutantAnnouncement, selectMutantAddon } from '../model/mutants';
 
 /** Defaults: a few seconds for `npm test`'s short run is `--runs 4`; these find every mutant. */
 export const DEFAULTS = { runs: 25, maxCommands: 80, metadataSize: 64, payloadSize: 2048, exploreS: 150, shrinkS: 120 } as const;
@@ -24,7 +25,7 @@ async function main(): Promise<number> {
     .option('--max-commands <k>', 'rules per program at most', int('--max-commands', 1), DEFAULTS.maxCommands)
     .option('--seed <s>', 'fast-check seed (replays with --path)', int('--seed', -2147483648))
     .option('--path <p>', "fast-check path of a counterexample (printed with its seed)")
-    .option('--mutant <name>', 'run every process on this test-only mutant addon (sets ZEROBUFFER_MUTANT)')
+    .option('--mutant <name>', `run every process on this test-only mutant addon (sets ${MUTANT_ENV}; docs/model-testing.md "Mutants")`)
     .option('--payload-size <bytes>', 'ring size of the programs\' buffer', int('--payload-size', 64), DEFAULTS.payloadSize)
     .option('--explore-seconds <s>', 'time budget for generating programs', int('--explore-seconds', 1), DEFAULTS.exploreS)
     .option('--shrink-seconds <s>', 'time budget for shrinking a failure', int('--shrink-seconds', 0), DEFAULTS.shrinkS)
@@ -37,8 +38,17 @@ async function main(): Promise<number> {
   }
   const opts = cmd.opts<{ runs: number; maxCommands: number; seed?: number; path?: string; mutant?: string; payloadSize: number; exploreSeconds: number; shrinkSeconds: number; out?: string }>();
   const mutant = opts.mutant ?? null;
-  // before anything loads the addon: every process of the run (this host and its servos) loads the mutant
-  if (mutant !== null) process.env.ZEROBUFFER_MUTANT = mutant;
+  // before anything loads the addon: every process of the run (this host and its servos) loads
+  // the mutant; --mutant overrides ZEROBUFFER_MUTANT, an unknown name stops with the valid ones
+  if (mutant !== null) process.env[MUTANT_ENV] = mutant;
+  else delete process.env[MUTANT_ENV];
+  try {
+    if (mutant !== null) process.stderr.write(`${mutantAnnouncement(mutant)}\n`);
+    selectMutantAddon();
+  } catch (e) {
+    process.stderr.write(`[model] ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
   const progress = (line: string) => process.stderr.write(`[model] ${line}\n`);
   progress(`addon: ${mutant !== null ? `mutant '${mutant}'` : 'real'}; ${opts.runs} programs of ≤ ${opts.maxCommands} rules; ring ${opts.payloadSize} bytes`);
   const { runModel } = await import('../model/stateful/runner');

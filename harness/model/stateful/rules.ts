@@ -247,14 +247,15 @@ export function ruleArbitraries(buffer: string, metadataSize: number, payloadSiz
   const metaSize = fc.integer({ min: 1, max: Math.max(1, metadataSize - 8) });
   // fc.commands picks uniformly among these: repeating an entry weights it. Reads and releases
   // only apply once frames are in flight, so they get as much weight as the writes.
-  const write = size.map((s) => new WriteFrame(s, false));
+  // one write in four is zero-copy; the flag shrinks towards a copy write (one step instead of three)
+  const write = fc.tuple(size, fc.integer({ min: 0, max: 3 })).map(([s, k]) => new WriteFrame(s, k === 3));
   const read = fc.constant(new ReadFrame());
   const releaseLater = fc.nat({ max: 7 }).map((k) => new ReleaseFrame(k));
   return [
     write,
     write,
     write,
-    size.map((s) => new WriteFrame(s, true)),
+    write,
     read,
     read,
     read,
