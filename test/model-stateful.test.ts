@@ -6,7 +6,9 @@ import * as assert from 'node:assert/strict';
 import { BufferModel } from '../harness/model/stateful/model';
 import { checkBufferState } from '../steps/90-model/buffer-state';
 import { featureText } from '../harness/model/stateful/gherkin';
-import { phrases } from '../harness/model/stateful/phrases';
+import { EMITTED_PHRASE_IDS, phrases } from '../harness/model/stateful/phrases';
+import { registry } from '../harness/registry';
+import '../steps/index';
 import type { Snap } from '../harness/diagnostics/snap';
 
 function snapOf(s: Partial<Record<'free' | 'wp' | 'rp' | 'written' | 'read' | 'meta', bigint>>, sem: { data: number; space: number }): Snap {
@@ -136,5 +138,37 @@ describe('counterexample feature file', () => {
     assert.match(text, /When the 'writer' process writes frame with size '100' and sequence '1'\n {6}# model: payload_free_bytes=1932 /);
     assert.match(text, /# the buffer held here: +sem_w=0\n {4}Then the 'reader' process should see buffer state:\n {6}\| payload_free_bytes \|/);
     assert.match(text, /\| 1932 +\| 116 +\|/);
+  });
+});
+
+describe('phrases the model emits', () => {
+  it('every step a program can contain matches exactly one definition, and EMITTED_PHRASE_IDS lists exactly those', () => {
+    const m = new BufferModel({ metadataSize: 64, payloadSize: 2048 });
+    m.write(100);
+    const steps = [
+      phrases.initialized(),
+      phrases.ready(),
+      phrases.create('model', 64, 2048),
+      phrases.connect('model'),
+      phrases.write(100, 1n),
+      ...phrases.zeroCopy(100),
+      phrases.metadata(10),
+      ...phrases.metadataAgain(10),
+      phrases.read(1n, 100),
+      phrases.releaseOldest(),
+      phrases.release(2n),
+      phrases.nothingPending(),
+      phrases.fill(),
+      phrases.writeTimesOut(100),
+      phrases.killWriter(),
+      phrases.newWriter('model'),
+      phrases.writerDeath(),
+      ...phrases.sequenceError(3n, 1n),
+      phrases.state(m.expectedState()),
+    ];
+    const ids = steps.map((s) => registry.matchOne(s.text).def.id);
+    assert.deepEqual([...new Set(ids)].sort(), [...EMITTED_PHRASE_IDS].sort());
+    const state = registry.matchOne(phrases.state(m.expectedState()).text).def;
+    assert.equal(state.table, true, 'MB01 takes the DataTable the model writes');
   });
 });

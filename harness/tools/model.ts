@@ -27,7 +27,7 @@ async function main(): Promise<number> {
     .option('--path <p>', "fast-check path of a counterexample (printed with its seed)")
     .option('--mutant <name>', `run every process on this test-only mutant addon (sets ${MUTANT_ENV}; docs/model-testing.md "Mutants")`)
     .option('--payload-size <bytes>', 'ring size of the programs\' buffer', int('--payload-size', 64), DEFAULTS.payloadSize)
-    .option('--explore-seconds <s>', 'time budget for generating programs', int('--explore-seconds', 1), DEFAULTS.exploreS)
+    .option('--explore-seconds <s>', 'no new program is started after this long (without a failure)', int('--explore-seconds', 1), DEFAULTS.exploreS)
     .option('--shrink-seconds <s>', 'time budget for shrinking a failure', int('--shrink-seconds', 0), DEFAULTS.shrinkS)
     .option('--out <dir>', 'where counterexample feature files go (default reports/model)')
     .exitOverride();

@@ -26,9 +26,8 @@ function tableLines(rows: TableRows, indent: string): string[] {
   return cells.map((c) => `${indent}| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`);
 }
 
-function stepLines(s: PhraseStep, indent: string, first: boolean): string[] {
-  const keyword = first || s.keyword !== 'And' ? s.keyword : 'And';
-  return [`${indent}${keyword} ${s.text}`, ...(s.table !== undefined ? tableLines(s.table, `${indent}  `) : [])];
+function stepLines(s: PhraseStep, indent: string): string[] {
+  return [`${indent}${s.keyword} ${s.text}`, ...(s.table !== undefined ? tableLines(s.table, `${indent}  `) : [])];
 }
 
 /** A comment line safe for Gherkin: one line, no control characters. */
@@ -51,21 +50,19 @@ export function featureText(c: Counterexample, title: string): string {
   out.push(`Feature: ${title}`);
   out.push('');
   out.push('  Background:');
-  c.background.forEach((s, i) => out.push(...stepLines(s, '    ', i === 0)));
+  for (const s of c.background) out.push(...stepLines(s, '    '));
   out.push('');
   const steps = c.transcript.length + (c.failure !== null && !c.transcript.some((e) => e.step === c.failure!.step) ? 1 : 0);
   out.push(`  Scenario: ${steps} steps of a generated program break the model`);
-  let first = true;
   for (const e of c.transcript) {
-    out.push(...stepLines(e.step, '    ', first));
-    first = false;
+    out.push(...stepLines(e.step, '    '));
     if (e.model !== undefined && e.step !== c.failure?.step) out.push(comment('      ', `model: ${e.model}`));
   }
   if (c.failure !== null) {
     const inTranscript = c.transcript.some((e) => e.step === c.failure!.step);
     out.push(comment('    ', `the model expected here: ${c.failure.expected}`));
     out.push(comment('    ', `the buffer held here:    ${c.failure.observed}`));
-    if (!inTranscript) out.push(...stepLines(c.failure.step, '    ', false));
+    if (!inTranscript) out.push(...stepLines(c.failure.step, '    '));
   }
   return `${out.join('\n')}\n`;
 }

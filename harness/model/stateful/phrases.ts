@@ -1,6 +1,6 @@
 // The step texts a program is written in: exact phrases of the catalogue (docs/steps-catalogue.md),
 // filled in with the model's values. One place, so a rule never spells a phrase by hand and the
-// steps-check tool can list what the model emits (emittedPhraseIds).
+// unit test can check every text the model emits against the registry (EMITTED_PHRASE_IDS).
 import type { TableRows } from '../../registry';
 import { STATE_FIELDS, formatValue, type ExpectedState } from './model';
 
@@ -70,5 +70,5 @@ export const phrases = {
   }),
 };
 
-/** Ids of every phrase the model's programs emit (steps-check counts them as used). */
+/** Ids of every phrase the model's programs emit (test/model-stateful.test.ts: each text matches exactly that definition). */
 export const EMITTED_PHRASE_IDS = ['B01', 'B02', 'B03', 'B04', 'B05', 'B06', 'B09', 'B17', 'B18', 'B19', 'C04', 'E01', 'E02', 'L04', 'L06', 'L08', 'MB01', 'MB02', 'MB03', 'MB04', 'MB05', 'MB06', 'S02', 'S03'] as const;

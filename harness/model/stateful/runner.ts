@@ -80,6 +80,7 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
   let shrinkCandidates = 0;
   let lastFailing: Execution | null = null;
   let shrinkingStopped = false;
+  let exploringStopped = false;
   const t0 = performance.now();
 
   const property = fc.asyncProperty(fc.commands(ruleArbitraries(BUFFER_BASE, o.config.metadataSize, o.config.payloadSize), { maxCommands: o.maxCommands, size: 'max' }), async (cmds) => {
@@ -92,6 +93,11 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
       }
       shrinkCandidates += 1;
     } else {
+      // past the exploring budget no new program is run (the remaining runs pass at once)
+      if (performance.now() - t0 > o.exploreMs) {
+        exploringStopped = true;
+        return;
+      }
       explored += 1;
     }
     ordinal += 1;
@@ -126,11 +132,13 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
       numRuns: o.runs,
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
       ...(o.path !== undefined ? { path: o.path } : {}),
-      interruptAfterTimeLimit: o.exploreMs + o.shrinkMs,
+      // a safety net only: the budgets above end exploring and shrinking themselves
+      interruptAfterTimeLimit: o.exploreMs + o.shrinkMs + 60_000,
       markInterruptAsFailure: false,
     });
     const programs = ordinal;
     if (!details.failed) {
+      if (exploringStopped) o.progress(`exploring stopped at its budget of ${Math.round(o.exploreMs / 1000)} s`);
       o.progress(`${programs} programs held in ${Math.round((performance.now() - t0) / 1000)} s (seed ${details.seed})`);
       return { ok: true, seed: details.seed, programs };
     }
