@@ -4,7 +4,7 @@ import { expectEqual, expectTrue } from '../../harness/assert';
 import { SEQ_FRAME_SIZE } from '../../harness/model/config';
 import { metadataPattern } from '../../harness/model/patterns';
 import { writeSequenced } from '../../harness/servo/actions/write';
-import { checkF, mustRead, readSequenced, releaseChecked } from '../../harness/servo/actions/read';
+import { checkF, mustReadFrame, readSequenced, releaseChecked } from '../../harness/servo/actions/read';
 
 defineStep({
   id: 'B05',
@@ -40,9 +40,7 @@ defineStep({
   runsIn: 'process',
   summary: 'Read (T_read); a frame must be returned with header sequence = seq and size = size. The frame is held.',
   servo: async (ctx, _role: string, seq: bigint, size: number) => {
-    const h = await mustRead(ctx);
-    expectEqual('frame sequence', seq, h.sequence);
-    expectEqual('frame size', size, h.size);
+    await mustReadFrame(ctx, seq, size);
   },
 });
 

@@ -2,9 +2,9 @@
 // checks sequence, size and F data in one step (MB02), the release of any held frame, in or out of
 // order (MB03), a read that must find nothing (MB04) and a write of any size that must time out (MB05).
 import { defineStep } from '../../harness/registry';
-import { expectEqual, fail } from '../../harness/assert';
+import { fail } from '../../harness/assert';
 import { T_QUIET } from '../../harness/model/timing';
-import { checkF, expectNoFrame, mustRead, releaseChecked } from '../../harness/servo/actions/read';
+import { checkF, expectNoFrame, mustReadFrame, releaseChecked } from '../../harness/servo/actions/read';
 import { probeFullBuffer } from '../../harness/servo/actions/write';
 import { framePattern } from '../../harness/model/patterns';
 
@@ -15,10 +15,7 @@ defineStep({
   runsIn: 'process',
   summary: 'Read (T_read): a frame must be returned with header sequence = seq, size = size and every byte F(size, seq). The frame is held.',
   servo: async (ctx, _role: string, seq: bigint, size: number) => {
-    const h = await mustRead(ctx);
-    expectEqual('frame sequence', seq, h.sequence);
-    expectEqual('frame size', size, h.size);
-    checkF('frame data', h);
+    checkF('frame data', await mustReadFrame(ctx, seq, size));
   },
 });
 

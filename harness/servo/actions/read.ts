@@ -25,6 +25,14 @@ export async function mustRead(ctx: ServoContext, timeoutMs = T_READ): Promise<H
   return h;
 }
 
+/** A read that must return a frame with this header sequence and size (held). */
+export async function mustReadFrame(ctx: ServoContext, seq: bigint, size: number): Promise<HeldFrame> {
+  const h = await mustRead(ctx);
+  expectEqual('frame sequence', seq, h.sequence);
+  expectEqual('frame size', size, h.size);
+  return h;
+}
+
 /** A read that must return the next expected frame. */
 export async function readNext(ctx: ServoContext, timeoutMs = T_READ): Promise<HeldFrame> {
   const expected = ctx.objects.requireReader().expectedNext;
