@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { MUTANT_ENV, mutantAnnouncement, selectMutantAddon } from '../model/mutants';
 
 /** Defaults: a few seconds for `npm test`'s short run is `--runs 4`; these find every mutant. */
-export const DEFAULTS = { runs: 40, maxCommands: 80, metadataSize: 64, payloadSize: 2048, exploreS: 150, shrinkS: 180 } as const;
+export const DEFAULTS = { runs: 100, maxCommands: 80, metadataSize: 64, payloadSize: 2048, exploreS: 150, shrinkS: 180 } as const;
 
 function int(what: string, min: number) {
   return (v: string): number => {

@@ -244,6 +244,7 @@ export function sizeSpecs(payloadSize: number): fc.Arbitrary<SizeSpec> {
 
 export function ruleArbitraries(buffer: string, metadataSize: number, payloadSize: number): fc.Arbitrary<Rule>[] {
   const size = sizeSpecs(payloadSize);
+  const wrapping = fc.integer({ min: 1, max: 256 }).map((over): SizeSpec => ({ kind: 'past-end', over }));
   const metaSize = fc.integer({ min: 1, max: Math.max(1, metadataSize - 8) });
   // fc.commands picks uniformly among these: repeating an entry weights it. Reads and releases
   // only apply once frames are in flight, so they get as much weight as the writes.
@@ -265,13 +266,16 @@ export function ruleArbitraries(buffer: string, metadataSize: number, payloadSiz
     fc.constant(new ExpectNothing()),
     metaSize.map((n) => new WriteMetadata(n)),
     metaSize.map((n) => new WriteMetadataAgain(n)),
+    // a full ring is where space accounting is tested hardest: tried twice as often
+    fc.constant(new FillUntilFull()),
     fc.constant(new FillUntilFull()),
     // applies only while the model says a write must wait: weighted so that it is tried whenever
-    // the ring is that full (a wrapping write then is where free-space arithmetic goes wrong)
+    // the ring is that full; half of them must wrap (a frame past the end of the ring, whose wasted
+    // tail may exceed the free bytes: where free-space arithmetic goes wrong)
     size.map((s) => new WriteTimesOut(s)),
     size.map((s) => new WriteTimesOut(s)),
-    size.map((s) => new WriteTimesOut(s)),
-    size.map((s) => new WriteTimesOut(s)),
+    wrapping.map((s) => new WriteTimesOut(s)),
+    wrapping.map((s) => new WriteTimesOut(s)),
     fc.constant(new KillWriter()),
     // only applies while the writer is dead, when no writer rule does: back to writing soon
     fc.constant(new NewWriter(buffer)),
