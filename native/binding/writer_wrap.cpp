@@ -7,35 +7,11 @@
 #include <optional>
 
 #include "binding/session_wrap.hpp"
+#include "binding/writable_view.hpp"
 #include "posix/clock.hpp"
 
 namespace zb::js {
 namespace {
-
-// A writable view handed to JS over ring or metadata bytes (§10.1, §4.3): external over the mapping,
-// or, where the runtime refuses that, a copy whose bytes go back at commit (§10.3).
-class WritableView {
- public:
-  Napi::ArrayBuffer open(Napi::Env env, const std::shared_ptr<Mapping>& mapping, uint8_t* ptr, uint64_t size) {
-    Napi::ArrayBuffer ab = makeView(env, mapping, ptr, size_t(size), zeroCopy_);
-    ref_ = Napi::Persistent(ab);
-    return ab;
-  }
-  bool zeroCopy() const { return zeroCopy_; }
-  // Commit: the copying fallback's bytes go back to [dst, dst + size) before the view is detached.
-  void commitTo(uint8_t* dst, uint64_t size) {
-    if (!zeroCopy_ && !ref_.IsEmpty()) {
-      Napi::ArrayBuffer ab = ref_.Value();
-      if (!ab.IsDetached() && ab.ByteLength() == size) std::memcpy(dst, ab.Data(), size_t(size));
-    }
-    detach();
-  }
-  void detach() { detachQuietly(ref_); }
-
- private:
-  Napi::Reference<Napi::ArrayBuffer> ref_;
-  bool zeroCopy_ = false;
-};
 
 class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
  public:
