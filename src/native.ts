@@ -113,11 +113,12 @@ export interface NativeWriter {
   /** Returns the frame's sequence. timeoutMs finite >= 0 (0 = no wait). */
   writeSync(data: Uint8Array, timeoutMs: number): bigint;
   /**
-   * writeSync(frames[first], timeoutMs), then every further frame while it fits now, in order;
-   * returns how many were written (>= 1). An error after the first frame ends the batch; it recurs
-   * when the next call starts at that frame.
+   * writeSync(frames[0], timeoutMs), then every further frame while it fits now, in order; returns
+   * how many were written (>= 1). An error after the first frame ends the batch; it recurs when the
+   * next call starts at that frame. The frames are arguments (an argument costs the addon nothing to
+   * fetch, an array element an engine lookup); error messages number them from `indexBase`.
    */
-  writeBatchSync(frames: readonly Uint8Array[], first: number, timeoutMs: number): number;
+  writeBatchSync(timeoutMs: number, indexBase: number, ...frames: Uint8Array[]): number;
   /** Non-blocking attempt on the JS thread first, then waits for space on a worker. */
   write(data: Uint8Array, timeoutMs: number): Promise<bigint>;
   acquireSync(size: number, timeoutMs: number): NativeWritableFrame;

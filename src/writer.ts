@@ -138,7 +138,7 @@ export class Writer extends BufferEndpoint<NativeWriter> {
     return this.queue.run('writeMany', async () => {
       for (let i = 0; i < frames.length; ) {
         try {
-          i += callNative(() => h.writeBatchSync(frames, i, 0));
+          i += callNative(() => h.writeBatchSync(0, i, ...framesFrom(frames, i)));
         } catch (err) {
           if (!(err instanceof BufferFullError) || err.code !== 'ZB_BUFFER_FULL') throw err;
           await awaitNative(h.write(frames[i]!, t)); // the ring is full: wait for space for this one
@@ -156,7 +156,7 @@ export class Writer extends BufferEndpoint<NativeWriter> {
     this.#assertOpen('writeManySync');
     this.queue.assertIdle('writeManySync');
     const h = this.handle;
-    for (let i = 0; i < frames.length; ) i += callNative(() => h.writeBatchSync(frames, i, t));
+    for (let i = 0; i < frames.length; ) i += callNative(() => h.writeBatchSync(t, i, ...framesFrom(frames, i)));
     return h.nextSequence - 1n;
   }
 
@@ -219,6 +219,14 @@ export class Writer extends BufferEndpoint<NativeWriter> {
   #assertOpen(op: string): void {
     if (this.handle.closed) throw new ClosedError(`${op}: Writer ${JSON.stringify(this.handle.name)} is closed`);
   }
+}
+
+/** Most frames one native batch write is given (as arguments). */
+const FRAMES_PER_CALL = 256;
+
+/** The frames of the next native batch write, from `i` on. */
+function framesFrom(frames: readonly Uint8Array[], i: number): readonly Uint8Array[] {
+  return i === 0 && frames.length <= FRAMES_PER_CALL ? frames : frames.slice(i, i + FRAMES_PER_CALL);
 }
 
 /** An array of Uint8Array (the addon checks each element again as it writes it). */

@@ -45,6 +45,11 @@ describe('Reader.readMany / readManySync', () => {
       assert.deepEqual(Buffer.from(f.data), fill(100, i + 1));
       assert.equal(f.released, false);
     }
+    // The copies of one batch lie back to back, in read order, in one ArrayBuffer (docs/library-api.md).
+    for (const [i, f] of frames.entries()) {
+      assert.equal(f.data.buffer, frames[0]!.data.buffer);
+      assert.equal(f.data.byteOffset, frames[0]!.data.byteOffset + 100 * i);
+    }
     const o = r.oiebSnapshot();
     assert.equal(o.payloadFreeBytes, 4096n, 'all five frames went back to the Writer');
     assert.equal(o.payloadReadCount, 5n);
@@ -220,6 +225,17 @@ describe('Writer.writeMany / writeManySync', () => {
     );
   });
 
+  it('writes more frames than one native call takes, in order', async () => {
+    const { r, w } = await pair(64 * 1024);
+    const frames = Array.from({ length: 600 }, (_, i) => fill(8, i + 1));
+    assert.equal(w.writeManySync(frames.slice(0, 300)), 300n);
+    assert.equal(await w.writeMany(frames.slice(300)), 600n);
+    const got: Frame[] = [];
+    while (got.length < 600) got.push(...r.readManySync({ timeoutMs: 0, maxFrames: 1024 }));
+    assert.deepEqual(sequences(got), Array.from({ length: 600 }, (_, i) => i + 1));
+    for (const f of got) assert.ok(Buffer.from(f.data).equals(fill(8, Number(f.sequence))), `frame ${f.sequence}`);
+  });
+
   it('waits for space for what does not fit and resolves once all is written', async () => {
     const { r, w } = await pair(1024);
     const frames = Array.from({ length: 40 }, (_, i) => fill(100, i + 1));
@@ -265,9 +281,9 @@ describe('NativeReader.readBatch / NativeWriter.writeBatchSync contract', () => 
     assert.throws(() => r.readBatchSync(pool, 257, out, 8, 0, 0), { code: 'ZB_INVALID_ARGUMENT' });
     assert.throws(() => r.readBatchSync(pool, 0, new Float64Array(8), 8, 0, 0), { code: 'ZB_INVALID_ARGUMENT' });
     assert.throws(() => r.readBatchSync(pool, 0, new Float32Array(40) as never, 8, 0, 0), { code: 'ZB_INVALID_ARGUMENT' });
-    assert.throws(() => w.writeBatchSync([new Uint8Array(1), 'x' as never], 1, 0), { code: 'ZB_INVALID_ARGUMENT', message: 'Invalid argument frames[1]: must be a Uint8Array' });
-    assert.equal(w.writeBatchSync([new Uint8Array(3), 'x' as never, new Uint8Array(2)], 0, 0), 1, 'stops before the bad element');
-    assert.equal(w.writeBatchSync([Uint8Array.of(7, 8)], 0, 0), 1);
+    assert.throws(() => w.writeBatchSync(0, 1, 'x' as never), { code: 'ZB_INVALID_ARGUMENT', message: 'Invalid argument frames[1]: must be a Uint8Array' });
+    assert.equal(w.writeBatchSync(0, 0, new Uint8Array(3), 'x' as never, new Uint8Array(2)), 1, 'stops before the bad element');
+    assert.equal(w.writeBatchSync(0, 0, Uint8Array.of(7, 8)), 1);
     assert.equal(r.readBatchSync(pool, 10, out, 8, 64, 0), null);
     assert.deepEqual(Array.from(out.subarray(0, 9)), [2, 0, 1, 3, 10, 0, 2, 2, 13]);
     assert.deepEqual(Array.from(pool.subarray(13, 15)), [7, 8]);
