@@ -77,9 +77,9 @@ export class Slab {
     this.bytes = Buffer.allocUnsafeSlow(size); // uninitialised: only bytes the addon copied into it are exposed
   }
 
-  /** A copy carved from it was handed out. */
-  hold(): void {
-    this.#held++;
+  /** `n` copies carved from it were handed out. */
+  hold(n: number): void {
+    this.#held += n;
   }
 
   /** A copy carved from it was released. */
@@ -127,17 +127,19 @@ export class BatchBuffers {
     const slab = this.#slab;
     const buffer = slab.bytes.buffer;
     const frames = new Array<T>(n);
+    let copies = 0;
     for (let i = 0, e = 1; i < n; i++, e += ENTRY) {
       const offset = out[e + 3]!;
       const size = out[e + 2]!;
       if (offset >= 0) {
-        slab.hold();
+        copies++;
         frames[i] = make(0, out[e + 1]!, new Uint8Array(buffer, offset, size), size, false, slab);
         this.#used = offset + size;
       } else {
         frames[i] = make(out[e]!, out[e + 1]!, view!, size, offset === ZERO_COPY_VIEW, null);
       }
     }
+    slab.hold(copies);
     return frames;
   }
 }
