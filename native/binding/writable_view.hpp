@@ -20,12 +20,16 @@ class WritableView {
     return ab;
   }
   bool zeroCopy() const { return zeroCopy_; }
-  // Commit: the copying fallback's bytes go back to [dst, dst + size) before the view is detached.
-  void commitTo(uint8_t* dst, uint64_t size) {
+  // The copying fallback's bytes go back to [dst, dst + size) (a no-op for a zero-copy view).
+  void copyBack(uint8_t* dst, uint64_t size) {
     if (!zeroCopy_ && !ref_.IsEmpty()) {
       Napi::ArrayBuffer ab = ref_.Value();
       if (!ab.IsDetached() && ab.ByteLength() == size) std::memcpy(dst, ab.Data(), size_t(size));
     }
+  }
+  // Commit: the bytes go back, then the view is detached.
+  void commitTo(uint8_t* dst, uint64_t size) {
+    copyBack(dst, size);
     detach();
   }
   void detach() { detachQuietly(ref_); }

@@ -146,10 +146,17 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
   Napi::Value Acquire(const Napi::CallbackInfo& info) { return startAsync(info, true); }
   Napi::Value startAsync(const Napi::CallbackInfo& info, bool acquire);
 
+  // The view is detached once the frame is published, whatever happens: no JavaScript runs in
+  // between, so nothing writes to a published frame, and the Reader's wake-up does not wait for the
+  // engine's bookkeeping of a detach.
   Napi::Value Commit(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
-      if (const PlannedFrame* f = s_->pending()) frameView_.commitTo(f->data, f->size);
+      if (const PlannedFrame* f = s_->pending()) frameView_.copyBack(f->data, f->size);
+      struct DetachAfter {
+        WritableView& view;
+        ~DetachAfter() { view.detach(); }
+      } detachAfter{frameView_};
       return Napi::BigInt::New(env, s_->commit());
     });
   }
