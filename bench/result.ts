@@ -1,12 +1,11 @@
 // What the TypeScript endpoints share with the native ones (native/bench/report.hpp,
 // native/bench/pattern.hpp): the one JSON result line and the latency timestamp.
 //   {"frames":N,"seconds":S,"errors":E,"cpuSeconds":C[,"latency":{"p50":ns,"p90":ns,"p99":ns,"max":ns,"n":count}]}
-// The first tenth of the frames is a warm-up (until the code is optimised) and not measured (see
-// native/bench/report.hpp).
+// The first quarter of the frames is a warm-up and not measured (why: native/bench/report.hpp).
 
 /** The frames before the measured part (at least one: a reader's clock starts at a frame). */
 export function warmUpFrames(frames: number): number {
-  return Math.max(1, Math.floor(frames / 10));
+  return Math.max(1, Math.floor(frames / 4));
 }
 
 /** Bytes [0, 8) of a latency frame: the writer's CLOCK_MONOTONIC nanoseconds (process.hrtime). */

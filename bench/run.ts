@@ -2,7 +2,7 @@
 // native-only pair (native/bench: the same protocol code without JavaScript), a Unix-domain socket
 // and C anchors (memcpy per frame size, a named-semaphore ping-pong), every case run several times,
 // alternating, so that the ratios come from one run on a machine others share. Every byte is
-// verified by the reader; the first tenth of each run's frames is a warm-up and not measured.
+// verified by the reader; the first quarter of each run's frames is a warm-up and not measured.
 // Figures are medians of the runs; the table shows each against the native pair or the anchor.
 //
 //   npm run bench [-- --repeat N] [--scale X] [--quick] [--out FILE] [--compare FILE]
@@ -20,8 +20,19 @@ import { caseKey, NATIVE_PROGRAM, runCase, type Case, type Path, type RunResult,
 import { compare, figuresOf, table, targets, type Saved } from './report';
 
 const SIZES = [64, 1024, 65536, 1048576];
-/** Frames per run at scale 1: about half a second or more of the slowest pair. */
-const FRAMES: Record<number, number> = { 64: 400_000, 1024: 300_000, 65536: 20_000, 1048576: 2_000 };
+/**
+ * Frames per run at scale 1: about a second of a TypeScript pair, so that three quarters of it are
+ * measured after the warm-up (bench/result.ts). A zero-copy view per small frame and the socket are
+ * several times slower: they get fewer frames.
+ */
+const FRAMES: Record<number, number> = { 64: 2_000_000, 1024: 1_500_000, 65536: 60_000, 1048576: 6_000 };
+const SLOW_SMALL_FRAMES = 8; // zero-copy ≤ 1 KiB: a view per frame
+const SLOW_SOCKET = 4;
+
+function framesOf(size: number, kind: Path | 'socket', scale: number): number {
+  const divisor = kind === 'socket' ? SLOW_SOCKET : kind === 'zerocopy' && size <= 1024 ? SLOW_SMALL_FRAMES : 1;
+  return Math.max(100, Math.round((FRAMES[size]! * scale) / divisor));
+}
 const LATENCY_SIZE = 64;
 const LATENCY_SAMPLES = 2000;
 const PAIRS: [Side, Side][] = [
@@ -56,12 +67,11 @@ function options(): { repeat: number; scale: number; out: string; compareWith?: 
 /** Cases run together, alternating: one group per frame size, then the latency group. */
 function plan(scale: number, intervalUs: number, only: readonly string[]): Case[][] {
   const groups: Case[][] = SIZES.filter((size) => only.includes(String(size))).map((size) => {
-    const frames = Math.max(100, Math.round(FRAMES[size]! * scale));
     const g: Case[] = [];
-    for (const p of PATHS) for (const [writer, reader] of PAIRS) g.push({ kind: 'pair', writer, reader, path: p, size, frames });
+    for (const p of PATHS) for (const [writer, reader] of PAIRS) g.push({ kind: 'pair', writer, reader, path: p, size, frames: framesOf(size, p, scale) });
     // What frames() costs over readMany, where it can show: small frames.
-    if (size <= 1024) g.push({ kind: 'pair', writer: 'ts', reader: 'ts', path: 'iterator', size, frames });
-    g.push({ kind: 'socket', size, frames }, { kind: 'memcpy', size, seconds: Math.max(0.05, 0.3 * scale) });
+    if (size <= 1024) g.push({ kind: 'pair', writer: 'ts', reader: 'ts', path: 'iterator', size, frames: framesOf(size, 'iterator', scale) });
+    g.push({ kind: 'socket', size, frames: framesOf(size, 'socket', scale) }, { kind: 'memcpy', size, seconds: Math.max(0.05, 0.3 * scale) });
     return g;
   });
   const samples = Math.max(100, Math.round(LATENCY_SAMPLES * Math.min(1, scale * 4)));
