@@ -42,9 +42,16 @@ export class WritableFrame {
 
   /** Publishes the frame (§10.1) and returns its sequence. InvalidStateError when not pending. */
   commit(): bigint {
-    this.#checkPending('commit');
+    // Between the caller's last write and the Reader's wake-up: no crossing into the addon but the
+    // commit itself, which reports a closed Writer too (then as any call on it does).
+    if (this.#settled) this.#checkPending('commit');
     this.#settled = true;
-    return this.writer._commit();
+    try {
+      return this.writer._commit();
+    } catch (err) {
+      if (this.writer.closed) this.#checkPending('commit');
+      throw err;
+    }
   }
 
   /** Drops the frame without publishing anything. InvalidStateError when not pending. */

@@ -538,6 +538,17 @@ describe('sync and async paths, timeouts, close', () => {
     expectErrorSync(() => w.setMetadata(new Uint8Array(1)), ClosedError, 'ZB_CLOSED');
   });
 
+  it('commit/abort of a frame whose Writer closed → ClosedError naming the call; nothing is published', async () => {
+    const { r, w } = await pair(1024);
+    const wf = w.acquireSync(8, 0);
+    w.close();
+    expectErrorSync(() => wf.commit(), ClosedError, 'ZB_CLOSED', [`commit: Writer ${JSON.stringify(w.name)} is closed`]);
+    expectErrorSync(() => wf.commit(), ClosedError, 'ZB_CLOSED', ['commit: ']);
+    expectErrorSync(() => wf.abort(), ClosedError, 'ZB_CLOSED', ['abort: ']);
+    assert.equal(wf.pending, false);
+    assert.equal(r.oiebSnapshot().payloadWrittenCount, 0n);
+  });
+
   it('sync calls while an async call is in flight → InvalidStateError; async calls queue in FIFO order', async () => {
     const { r, w } = await pair(4096);
     const p = r.read(5000);
