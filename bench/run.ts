@@ -52,7 +52,7 @@ const GROUPS = [...SIZES.map(String), 'latency'];
 
 function options(): { repeat: number; scale: number; out: string; compareWith?: string; intervalUs: number; groups: string[] } {
   const quick = process.argv.includes('--quick');
-  const repeat = Number(option('--repeat') ?? (quick ? 1 : 3));
+  const repeat = Number(option('--repeat') ?? (quick ? 1 : 5));
   const scale = Number(option('--scale') ?? (quick ? 0.1 : 1));
   const intervalUs = Number(option('--latency-interval-us') ?? 1000);
   if (!(Number.isInteger(repeat) && repeat >= 1 && scale > 0 && intervalUs >= 0)) throw new Error('bad --repeat/--scale/--latency-interval-us');
