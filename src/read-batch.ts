@@ -70,11 +70,14 @@ export function resolveReadManyOptions(options: ReadManyOptions | undefined, syn
  */
 export class Slab {
   readonly bytes: Uint8Array;
+  /** `bytes.buffer`, kept: reading a view's `buffer` is a call into the engine's runtime. */
+  readonly arrayBuffer: ArrayBuffer;
   #held = 0;
   #full = false;
 
   constructor(size: number) {
     this.bytes = Buffer.allocUnsafeSlow(size); // uninitialised: only bytes the addon copied into it are exposed
+    this.arrayBuffer = this.bytes.buffer as ArrayBuffer;
   }
 
   /** `n` copies carved from it were handed out. */
@@ -94,7 +97,7 @@ export class Slab {
   }
 
   #free(): void {
-    native().detachArrayBuffer(this.bytes.buffer as ArrayBuffer);
+    native().detachArrayBuffer(this.arrayBuffer);
   }
 }
 
@@ -125,7 +128,7 @@ export class BatchBuffers {
     const out = this.out;
     const n = out[0]!;
     const slab = this.#slab;
-    const buffer = slab.bytes.buffer;
+    const buffer = slab.arrayBuffer;
     const frames = new Array<T>(n);
     let copies = 0;
     for (let i = 0, e = 1; i < n; i++, e += ENTRY) {
