@@ -153,11 +153,15 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
       if (const PlannedFrame* f = s_->pending()) frameView_.copyBack(f->data, f->size);
-      struct DetachAfter {
-        WritableView& view;
-        ~DetachAfter() { view.detach(); }
-      } detachAfter{frameView_};
-      return Napi::BigInt::New(env, s_->commit());
+      uint64_t sequence;
+      try {
+        sequence = s_->commit();
+      } catch (...) {
+        frameView_.detach();
+        throw;
+      }
+      frameView_.detach();
+      return Napi::BigInt::New(env, sequence);
     });
   }
 
