@@ -121,18 +121,22 @@ std::shared_ptr<ReaderSession> ReaderSession::create(const std::string& name, ui
 
 ReaderSession::~ReaderSession() { close(); }
 
+void ReaderSession::checkWaitable() {
+  std::lock_guard<std::mutex> g(mu_);
+  if (closing_) throw closedErr();
+  core_.throwIfPoisoned();
+}
+
+void ReaderSession::checkAfterSlice() {
+  if (closing_) throw closedErr();
+  checkSegmentSize();
+  std::lock_guard<std::mutex> g(mu_);
+  core_.checkWriterAfterSlice(pidLive);
+}
+
 bool ReaderSession::awaitFrame(double timeoutMs, bool poll) {
-  {
-    std::lock_guard<std::mutex> g(mu_);
-    if (closing_) throw closedErr();
-    core_.throwIfPoisoned();
-  }
-  const auto afterSlice = [&] {
-    if (closing_) throw closedErr();
-    checkSegmentSize();
-    std::lock_guard<std::mutex> g(mu_);
-    core_.checkWriterAfterSlice(pidLive);
-  };
+  checkWaitable();
+  const auto afterSlice = [&] { checkAfterSlice(); };
   if (timeoutMs == 0) {
     if (semTryWait(semW_)) return true;
     afterSlice();

@@ -35,6 +35,15 @@ class ReaderSession final : public SessionBase {
   // just did (tryReadWithin). Throws ZbError (ZB_CLOSED, ZB_WRITER_DEAD, poison errors, OS
   // errors). Callable from the JS thread or a wait thread (one at a time).
   bool awaitFrame(double timeoutMs, bool poll = true);
+  // awaitFrame's steps, for a wait carried out elsewhere (the addon's io_uring read, on the JS
+  // thread, that consumes sem-w's posts itself): before waiting (ZB_CLOSED, poison errors); after
+  // a post was consumed (a truncated segment); after a slice without one (closed, truncated, a
+  // gone Writer).
+  void checkWaitable();
+  void checkAfterPost() { checkSegmentSize(); }
+  void checkAfterSlice();
+  // sem-w, valid until close() (the io_uring read withdraws from it before that).
+  sem_t* dataSemaphore() const { return semW_; }
   // R2–R13 for the post awaitFrame consumed.
   ReadFrame consumeReady();
   // Both: nullopt on timeout.
