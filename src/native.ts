@@ -177,6 +177,12 @@ export interface NativeBinding {
    * rather than at the next garbage collection); one that cannot be detached is left as it is.
    */
   detachArrayBuffer(buffer: ArrayBuffer): void;
+  /**
+   * How asynchronous reads wait (ZEROBUFFER_ASYNC_WAIT = thread | uring | auto, read once per
+   * process): `uring` on the event loop through io_uring FUTEX_WAIT (Linux >= 6.7), `thread` on
+   * the Reader's wait thread; `reason` says why io_uring is not used.
+   */
+  asyncWait(): { mode: 'uring' | 'thread'; requested: string; reason: string };
 }
 
 /** The directory of this package's package.json (above dist/src or src). */

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "binding/js_util.hpp"
+#include "binding/uring_read.hpp"
 #include "posix/inspect.hpp"
 #include "posix/pid.hpp"
 #include "posix/stale.hpp"
@@ -179,6 +180,18 @@ Napi::Value ErrorCodes(const Napi::CallbackInfo& info) {
   return a;
 }
 
+// Which path asynchronous reads wait on (ZEROBUFFER_ASYNC_WAIT; uring_read.hpp), for tests and
+// diagnostics: { mode: 'uring' | 'thread', requested, reason }.
+Napi::Value AsyncWait(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const AsyncWaitMode& m = asyncWaitMode();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("mode", Napi::String::New(env, m.uring ? "uring" : "thread"));
+  o.Set("requested", Napi::String::New(env, m.requested));
+  o.Set("reason", Napi::String::New(env, m.reason));
+  return o;
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -198,6 +211,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       Napi::PropertyDescriptor::Function(env, exports, "isProcessAlive", IsProcessAlive, napi_enumerable),
       Napi::PropertyDescriptor::Function(env, exports, "errorCodes", ErrorCodes, napi_enumerable),
       Napi::PropertyDescriptor::Function(env, exports, "detachArrayBuffer", DetachArrayBuffer, napi_enumerable),
+      Napi::PropertyDescriptor::Function(env, exports, "asyncWait", AsyncWait, napi_enumerable),
   });
   return exports;
 }

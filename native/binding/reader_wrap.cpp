@@ -8,6 +8,7 @@
 
 #include "binding/read_batch.hpp"
 #include "binding/session_wrap.hpp"
+#include "binding/uring_read.hpp"
 
 namespace zb::js {
 namespace {
@@ -23,6 +24,10 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
   static constexpr auto kCtor = &AddonData::readerCtor;
 
   explicit ReaderWrap(const Napi::CallbackInfo& info) : SessionWrap(info) {}
+  // Finaliser: no read is in flight (it would keep this object reachable); the ring's handles close.
+  ~ReaderWrap() override {
+    if (uring_) uring_->dispose(false);
+  }
 
   static Napi::Function Define(Napi::Env env) {
     return defineClass(env, {
@@ -92,6 +97,12 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
     });
   }
 
+  // close() after beginClose, or environment teardown: an io_uring wait in flight is cancelled and
+  // leaves sem-w's waiter count before the semaphore is closed.
+  void abortWait(bool teardown) {
+    if (uring_) uring_->abort(teardown);
+  }
+
   // §2.8 step 2 (close, between beginClose and finishClose).
   void detachViews() {
     for (auto& [token, ref] : views_) detachQuietly(ref);
@@ -146,6 +157,8 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
 
   Napi::Value Read(const Napi::CallbackInfo& info);
   Napi::Value ReadBatch(const Napi::CallbackInfo& info);
+  template <typename Task>
+  Napi::Promise startRead(Task* task, Napi::Env env, double timeout);
 
   Napi::Value Release(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -178,11 +191,13 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
   }
 
   std::unordered_map<uint64_t, Napi::Reference<Napi::ArrayBuffer>> views_;
+  std::shared_ptr<UringReadWaiter> uring_;  // the io_uring wait, made by the first async read
+  bool uringTried_ = false;
 };
 
 // Waits for a frame on its own thread; the frame (and, for a batch, every further ready one) is
 // consumed on the JS thread in settle().
-class ReadTask : public SessionTask<ReaderWrap> {
+class ReadTask : public SessionTask<ReaderWrap>, public UringCompletion {
  public:
   ReadTask(Napi::Env env, Napi::Object self, ReaderWrap* wrap, double timeout, std::optional<BatchArgs> batch)
       : SessionTask(env, self, wrap), timeout_(timeout) {
@@ -195,6 +210,16 @@ class ReadTask : public SessionTask<ReaderWrap> {
 
  private:
   void wait() override { ready_ = s_->awaitFrame(timeout_, false); }  // the JS thread already polled
+
+ public:
+  // The io_uring path's end of the wait (env null: environment teardown, nothing to settle).
+  void complete(napi_env env, bool ready, std::optional<ZbError> err) override {
+    if (env == nullptr) return;
+    ready_ = ready;
+    completeWith(Napi::Env(env), std::move(err));
+  }
+
+ private:
 
   Napi::Value settle(Napi::Env env) override {
     if (!batch_) return ready_ ? Napi::Value(wrap_->makeFrame(env, s_->consumeReady())) : env.Null();
@@ -231,10 +256,28 @@ Napi::Value ReaderWrap::Read(const Napi::CallbackInfo& info) {
       d.Resolve(makeFrame(env, *f));
       return d.Promise();
     }
-    return startTask(new ReadTask(env, info.This().As<Napi::Object>(), this, timeout, std::nullopt), env);
+    return startRead(new ReadTask(env, info.This().As<Napi::Object>(), this, timeout, std::nullopt), env, timeout);
   } catch (const ZbError& e) {
     return rejected(env, e);
   }
+}
+
+// The wait of an asynchronous read: io_uring on the JS thread's event loop where available
+// (uring_read.hpp: one wake-up per frame), else the wait thread. The ring is made once, by the
+// first read that has to wait; a failure there (fd limits, say) keeps this Reader on the thread.
+template <typename Task>
+Napi::Promise ReaderWrap::startRead(Task* task, Napi::Env env, double timeout) {
+  if (!uringTried_) {
+    uringTried_ = true;
+    std::string whyNot;
+    if (asyncWaitMode().uring) uring_ = UringReadWaiter::create(env, s_, &whyNot);
+  }
+  if (!uring_) return startTask(task, env);
+  std::unique_ptr<Task> owned(task);
+  Napi::Promise p = task->promise();
+  asyncInFlight_ = true;
+  uring_->start(env, timeout, std::move(owned));
+  return p;
 }
 
 // Waits on the wait thread without polling first: the library polled with pollBatch just before.
@@ -244,7 +287,7 @@ Napi::Value ReaderWrap::ReadBatch(const Napi::CallbackInfo& info) {
     checkIdle("readBatch", true);
     BatchArgs a(info);
     const double timeout = validateTimeout(info[5], true);
-    return startTask(new ReadTask(env, info.This().As<Napi::Object>(), this, timeout, std::move(a)), env);
+    return startRead(new ReadTask(env, info.This().As<Napi::Object>(), this, timeout, std::move(a)), env, timeout);
   } catch (const ZbError& e) {
     return rejected(env, e);
   }

@@ -23,7 +23,10 @@ namespace zb::js {
 //   kAsyncOps                what its asynchronous operations are called in messages;
 //   kWaitThreadName          the resource name of its wait thread's thread-safe function;
 //   kPending, kCtor          its AddonData hand-off slot and constructor;
-//   void detachViews()       detaches its own views (called between beginClose and finishClose).
+//   void detachViews()       detaches its own views (called between beginClose and finishClose);
+//   void abortWait(bool teardown)  ends an operation waiting on the JS thread's event loop rather
+//                            than on the wait thread (ReaderWrap's io_uring read), before the
+//                            session's semaphores are closed.
 template <typename Derived, typename Session>
 class SessionWrap : public Napi::ObjectWrap<Derived> {
  public:
@@ -104,6 +107,8 @@ class SessionWrap : public Napi::ObjectWrap<Derived> {
     return p;
   }
 
+  void abortWait(bool /*teardown*/) {}  // no operation waits on the event loop (Derived may hide it)
+
   std::shared_ptr<Session> s_;
   bool asyncInFlight_ = false;
   std::shared_ptr<WaitThread> waiter_;  // started by the first asynchronous operation
@@ -129,6 +134,7 @@ class SessionWrap : public Napi::ObjectWrap<Derived> {
   Napi::Value Close(const Napi::CallbackInfo& info) {
     if (!s_->closed()) {
       s_->beginClose();  // step 1: the in-flight operation ends (its promise rejects with ZB_CLOSED)
+      static_cast<Derived*>(this)->abortWait(false);
       static_cast<Derived*>(this)->detachViews();
       s_->finishClose();  // the rest of §2.8 / §7.2
       removeHook();
@@ -140,6 +146,7 @@ class SessionWrap : public Napi::ObjectWrap<Derived> {
   static void CleanupHook(void* arg) {
     auto* self = static_cast<SessionWrap*>(arg);
     self->hookRegistered_ = false;
+    static_cast<Derived*>(self)->abortWait(true);
     self->s_->close();  // env teardown: no JS may run; the mapping outlives any view
   }
   void removeHook() {
@@ -161,6 +168,13 @@ class SessionTask : public NativeTask {
       : wrap_(wrap), s_(wrap->session()), self_(Napi::Persistent(self)), deferred_(Napi::Promise::Deferred::New(env)) {}
 
   Napi::Promise promise() { return deferred_.Promise(); }
+
+  // The outcome of a wait carried out elsewhere (ReaderWrap's io_uring read): as if Execute() had
+  // ended with `err`, then completed.
+  void completeWith(Napi::Env env, std::optional<ZbError> err) {
+    err_ = std::move(err);
+    OnComplete(env);
+  }
 
   void Execute() final {
     if (!s_->enterNative()) {
