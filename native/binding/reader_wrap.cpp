@@ -98,9 +98,10 @@ class ReaderWrap : public SessionWrap<ReaderWrap, ReaderSession> {
   }
 
   // close() after beginClose, or environment teardown: an io_uring wait in flight is cancelled and
-  // leaves sem-w's waiter count before the semaphore is closed.
+  // leaves sem-w's waiter count before the semaphore is closed; no read can follow, so the ring
+  // and its handles go too (not at the next garbage collection).
   void abortWait(bool teardown) {
-    if (uring_) uring_->abort(teardown);
+    if (uring_) uring_->dispose(teardown);
   }
 
   // §2.8 step 2 (close, between beginClose and finishClose).
