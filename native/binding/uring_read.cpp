@@ -23,9 +23,16 @@ AsyncWaitMode computeMode() {
     m.reason = "ZEROBUFFER_ASYNC_WAIT=" + m.requested + " is not thread, uring or auto";
     return m;
   }
+  // Probed once per process (neither the kernel nor glibc changes under it): the opcode, then the
+  // whole wake-up on a scratch semaphore.
   std::string why;
-  if (UringFutex::open(&why) == nullptr) {  // probed once per process: the kernel does not change
+  const std::unique_ptr<UringFutex> ring = UringFutex::open(&why);
+  if (ring == nullptr) {
     m.reason = why;
+    return m;
+  }
+  if (std::string bad = semWakeSelfTest(*ring); !bad.empty()) {
+    m.reason = bad;
     return m;
   }
   m.uring = true;

@@ -20,6 +20,7 @@
 #include <semaphore.h>
 
 #include <cstdint>
+#include <string>
 
 #if !defined(__GLIBC__) || !(defined(__x86_64__) || defined(__aarch64__)) || __SIZEOF_POINTER__ != 8
 #error "sem_waiter: needs glibc's 64-bit-atomics sem_t (x86-64 or aarch64)"
@@ -46,5 +47,13 @@ class SemWaiter {
  private:
   uint64_t* data_;
 };
+
+class UringFutex;
+
+// The assumptions above, checked at run time on a process-shared semaphore in shared anonymous
+// memory: enroll, arm FUTEX_WAIT through `ring`, sem_post, and the wait must complete and yield
+// the token in one CAS. Empty when all hold, else what did not (the caller then keeps its wait
+// thread: a glibc that changed its sem_t would otherwise hang every asynchronous read).
+std::string semWakeSelfTest(UringFutex& ring);
 
 }  // namespace zb
