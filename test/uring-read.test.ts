@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { Reader, Writer, ClosedError } from '../src/index';
+import { Reader, Writer, ClosedError, WriterDeadError } from '../src/index';
 import { native } from '../src/native';
 import { pathsOf, removeLeftovers, uniqueName, existing, sleep } from './helpers';
 
@@ -145,6 +145,29 @@ describe(`asynchronous read wait (path: ${mode.mode})`, () => {
       if (fs.existsSync(ZB_BENCH)) return;
       const b = spawnSync('npx', ['cmake-js', 'build', '--log-level', 'error', '--target', 'zb_bench'], { cwd: ROOT, encoding: 'utf8' });
       assert.equal(b.status, 0, `building zb_bench: ${b.stderr}`);
+    });
+
+    it('a native Writer SIGKILLed while the read waits (Infinity) ends it with WriterDeadError within a slice or two', async () => {
+      const name = uniqueName('uring-native');
+      const r = await Reader.create(name, { payloadSize: 4096 });
+      // One frame every 60 s: connected, never writing during the test.
+      const writer = spawn(ZB_BENCH, ['writer', name, '10', '64', 'copy', '0', '60000000'], { stdio: 'ignore' });
+      const exited = new Promise((resolve) => writer.on('exit', resolve));
+      try {
+        assert.equal(await r.isWriterConnected(5000), true);
+        const pending = r.readMany({ timeoutMs: Infinity });
+        await sleep(150); // past the first slice: the wait is armed and the Writer was seen alive
+        assert.equal(semWord(name).nwaiters, 1);
+        writer.kill('SIGKILL');
+        await exited;
+        const t0 = performance.now();
+        await assert.rejects(pending, (err: unknown) => err instanceof WriterDeadError && /Writer process is dead/.test(err.message));
+        assert.ok(performance.now() - t0 < 1000, `detected after ${performance.now() - t0} ms`);
+        assert.deepEqual(semWord(name), { value: 0, nwaiters: 0 });
+      } finally {
+        writer.kill();
+        r.close();
+      }
     });
 
     it('reads every frame of zb_bench writer (one every 200 µs, then one every 20 ms), each byte checked', async () => {
