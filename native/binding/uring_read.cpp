@@ -104,12 +104,14 @@ void UringReadWaiter::start(Napi::Env env, double timeoutMs, std::unique_ptr<Uri
 bool UringReadWaiter::tryDeliver(bool fromLoop) {
   if (!sem_->tryTakeEnrolled()) return false;
   enrolled_ = false;
+  std::optional<ZbError> err;
   try {
     s_->checkAfterPost();  // the segment may have been truncated while we waited
-    finish(fromLoop, true, std::nullopt);
   } catch (const ZbError& e) {
-    finish(fromLoop, false, e);
+    err = e;
   }
+  const bool ready = !err;
+  finish(fromLoop, ready, std::move(err));
   return true;
 }
 
