@@ -27,6 +27,19 @@ function semWord(name: string): { value: number; nwaiters: number } {
   return { value: b.readUInt32LE(0), nwaiters: b.readUInt32LE(4) };
 }
 
+/** A fresh Reader and a Writer on buffer `name`, both closed after `body` whatever it does. */
+async function withPair(payloadSize: number, body: (r: Reader, w: Writer, name: string) => Promise<void>): Promise<void> {
+  const name = uniqueName('uring');
+  const r = await Reader.create(name, { payloadSize });
+  const w = await Writer.connect(name);
+  try {
+    await body(r, w, name);
+  } finally {
+    w.close();
+    r.close();
+  }
+}
+
 function threadCount(): number {
   return fs.readdirSync('/proc/self/task').length;
 }
@@ -42,10 +55,7 @@ describe(`asynchronous read wait (path: ${mode.mode})`, () => {
   });
 
   it('delivers frames written while it waits, and withdraws from sem-w each time', async () => {
-    const name = uniqueName('uring');
-    const r = await Reader.create(name, { payloadSize: 1 << 16 });
-    const w = await Writer.connect(name);
-    try {
+    await withPair(1 << 16, async (r, w, name) => {
       const threads = threadCount();
       for (let i = 0; i < 20; i++) {
         const pending = r.readMany({ timeoutMs: 5000 });
@@ -69,17 +79,11 @@ describe(`asynchronous read wait (path: ${mode.mode})`, () => {
       const f = await single;
       assert.equal(Buffer.from(f!.data).toString(), 'single');
       f!.release();
-    } finally {
-      w.close();
-      r.close();
-    }
+    });
   });
 
   it('times out with an empty batch, withdrawn from sem-w; a later frame is still read', async () => {
-    const name = uniqueName('uring');
-    const r = await Reader.create(name, { payloadSize: 4096 });
-    const w = await Writer.connect(name);
-    try {
+    await withPair(4096, async (r, w, name) => {
       for (const timeoutMs of [1, 30, 250]) {
         const t0 = performance.now();
         assert.deepEqual(await r.readMany({ timeoutMs }), []);
@@ -92,10 +96,7 @@ describe(`asynchronous read wait (path: ${mode.mode})`, () => {
       w.writeSync(Buffer.from('late'));
       const [f] = await r.readMany({ timeoutMs: 1000 });
       assert.equal(Buffer.from(f.data).toString(), 'late');
-    } finally {
-      w.close();
-      r.close();
-    }
+    });
   });
 
   it('is ended by close() with ClosedError, and the buffer is gone', async () => {
