@@ -112,6 +112,30 @@ describe(`asynchronous read wait (path: ${mode.mode})`, () => {
     assert.deepEqual(existing(name), []);
   });
 
+  it('keeps the process alive only while a read waits: a Reader left open after its waits lets it end', () => {
+    const name = uniqueName('uring-idle');
+    // Three reads that wait (the frame comes 5 ms later) keep the event loop alive; then nothing
+    // is pending and the still-open Reader must not (its exit hook closes it).
+    const src = `
+      const { Reader, Writer } = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'index.js'))});
+      (async () => {
+        const r = await Reader.create(${JSON.stringify(name)}, { payloadSize: 4096 });
+        const w = await Writer.connect(${JSON.stringify(name)});
+        for (let i = 0; i < 3; i++) {
+          const pending = r.readMany({ timeoutMs: Infinity });
+          setTimeout(() => w.writeSync(Buffer.from([i])), 5);
+          const [f] = await pending;
+          process.stdout.write(String(f.data[0]));
+        }
+        w.close();
+      })();`;
+    const run = spawnSync(process.execPath, ['-e', src], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(run.signal, null, 'the process did not end by itself');
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, '012');
+    assert.deepEqual(existing(name), []);
+  });
+
   it('survives a Worker terminated while its read waits: the Worker ends and its buffer is removed', async () => {
     const name = uniqueName('uring-worker');
     const src = `

@@ -71,6 +71,8 @@ std::shared_ptr<UringReadWaiter> UringReadWaiter::create(Napi::Env env, std::sha
   }
   uv_timer_init(loop, w->timer_);  // cannot fail
   uv_handle_set_data(w->poll_, w.get());
+  uv_poll_start(w->poll_, uv::kReadable, &UringReadWaiter::PollCb);
+  uv_unref(w->poll_);
   uv_handle_set_data(w->timer_, w.get());
   w->env_ = env;
   napi_async_init(env, nullptr, Napi::String::New(env, "zerobuffer.read.uring"), &w->async_);
@@ -95,7 +97,7 @@ void UringReadWaiter::start(Napi::Env env, double timeoutMs, std::unique_ptr<Uri
   deadline_ = deadlineAfterMs(timeoutMs);
   sem_->enroll();
   enrolled_ = true;
-  uv_poll_start(poll_, uv::kReadable, &UringReadWaiter::PollCb);
+  uv_ref(poll_);
   arm(false);
   if (done_) scheduleTick();
 }
@@ -115,10 +117,18 @@ bool UringReadWaiter::tryDeliver(bool fromLoop) {
   return true;
 }
 
-// Takes a token if there is one, else arms FUTEX_WAIT(word, 0): a post between the two makes the
-// kernel complete it at once with -EAGAIN, so no post is missed.
+// Takes a token if sem-w has one, else makes sure a FUTEX_WAIT(word, 0) is armed: a post between
+// the two makes the kernel complete it at once with -EAGAIN, so no post is missed.
 void UringReadWaiter::arm(bool fromLoop) {
+  if (eventsPending_) {
+    if (std::optional<ZbError> err = collect()) {
+      withdraw();
+      finish(fromLoop, false, std::move(err));
+      return;
+    }
+  }
   if (tryDeliver(fromLoop)) return;
+  if (armed_) return;  // still in the kernel, as good as a new one (see onCompletions)
   tag_ += 2;
   const int rc = ring_->submitFutexWait(sem_->futexWord(), 0, tag_);
   if (rc < 0) {
@@ -135,23 +145,41 @@ void UringReadWaiter::withdraw() {
   enrolled_ = false;
 }
 
-void UringReadWaiter::onCompletions() {
+// Posts the deferred completions, resets the eventfd and reaps: the armed wait is over if its
+// completion is among them. Its failure (or the ring's) is returned.
+std::optional<ZbError> UringReadWaiter::collect() {
+  eventsPending_ = false;
+  if (const int rc = ring_->runDeferred(); rc < 0) return uringError("io_uring_enter(GETEVENTS)", -rc);
   ring_->drainEventFd();
-  bool woken = false;
-  int res = 0;
+  int failed = 0;
   ring_->reap([&](uint64_t ud, int32_t r) {
-    if (armed_ && ud == tag_) {
-      armed_ = false;
-      woken = true;
-      res = r;
-    }
+    if (!armed_ || ud != tag_) return;
+    armed_ = false;
+    // 0: woken (maybe spuriously); -EAGAIN: the value changed before the kernel queued us;
+    // -EINTR/-ECANCELED: not ours to end the wait. All retry; anything else is a failure.
+    if (r != 0 && r != -EAGAIN && r != -EINTR && r != -ECANCELED) failed = r;
   });
-  if (!woken || !done_) return;
-  // 0: woken (maybe spuriously); -EAGAIN: the value changed before the kernel queued us;
-  // -EINTR/-ECANCELED: not ours to end the wait. All retry; anything else is a failure.
-  if (res != 0 && res != -EAGAIN && res != -EINTR && res != -ECANCELED) {
+  if (failed != 0) return uringError("IORING_OP_FUTEX_WAIT", -failed);
+  return std::nullopt;
+}
+
+// The eventfd is readable. A token on sem-w is delivered first — the completion that announced
+// it is collected after the frame's reader has run — else the completions say whether to re-arm.
+// A wait that did not end with the delivery (another waiter on sem-w took the wake-up) is
+// cancelled once no read is waiting: an idle Reader leaves nothing in the kernel.
+void UringReadWaiter::onCompletions() {
+  eventsPending_ = true;
+  if (done_ && tryDeliver(true)) {
+    if (disposed_) return;  // closed by the frame's reader: abort() cancelled what was armed
+    if (eventsPending_) collect();  // else the next read's arm() did; a failure recurs there
+    if (!done_) cancelArmed();
+    return;
+  }
+  std::optional<ZbError> err = collect();
+  if (!done_) return;
+  if (err) {
     withdraw();
-    finish(true, false, uringError("IORING_OP_FUTEX_WAIT", -res));
+    finish(true, false, std::move(err));
     return;
   }
   arm(true);
@@ -204,7 +232,7 @@ void UringReadWaiter::cancelArmed() {
 }
 
 void UringReadWaiter::finish(bool fromLoop, bool ready, std::optional<ZbError> err) {
-  uv_poll_stop(poll_);  // an idle Reader keeps neither the loop alive nor a handle active
+  uv_unref(poll_);  // an idle Reader does not keep the loop alive
   uv_timer_stop(timer_);
   std::unique_ptr<UringCompletion> done = std::move(done_);
   if (!fromLoop) {  // inside a JS call already: its scope runs the promise reactions
@@ -225,10 +253,10 @@ void UringReadWaiter::finish(bool fromLoop, bool ready, std::optional<ZbError> e
 }
 
 void UringReadWaiter::abort(bool teardown) {
-  if (!done_) return;
   cancelArmed();
+  if (!done_) return;
   withdraw();
-  uv_poll_stop(poll_);
+  uv_unref(poll_);
   uv_timer_stop(timer_);
   std::unique_ptr<UringCompletion> done = std::move(done_);
   done->complete(teardown ? nullptr : env_, false, std::nullopt);  // the session is closing: ClosedError

@@ -4,7 +4,9 @@
 // thread, then the thread-safe function); see native_task.hpp for the thread path it replaces
 // where io_uring cannot be used.
 //
-// Everything here runs on the JS thread. The bounded-slice duties of ReaderSession::awaitFrame
+// Everything here runs on the JS thread, nothing per frame that can wait: the poll handle stays
+// started (unreferenced while no read waits) and a woken read takes its token before the ring's
+// completions are collected. The bounded-slice duties of ReaderSession::awaitFrame
 // (a gone Writer, a truncated segment, close) are done by a libuv timer every slice instead.
 #pragma once
 #include <napi.h>
@@ -60,6 +62,7 @@ class UringReadWaiter : public std::enable_shared_from_this<UringReadWaiter> {
   bool tryDeliver(bool fromLoop);
   void arm(bool fromLoop);  // take a token, or (re)submit the futex wait
   void withdraw();          // leave nwaiters without a token
+  std::optional<ZbError> collect();  // deferred completions posted, eventfd reset, CQEs reaped
   void onCompletions();     // eventfd readable
   void onTick();            // slice timer
   void cancelArmed();       // synchronous: the armed wait's CQE is reaped on return
@@ -84,7 +87,8 @@ class UringReadWaiter : public std::enable_shared_from_this<UringReadWaiter> {
 
   std::unique_ptr<UringCompletion> done_;  // non-null while a wait is in flight
   bool enrolled_ = false;                  // counted in sem-w's nwaiters
-  bool armed_ = false;                     // a FUTEX_WAIT is in the kernel
+  bool armed_ = false;                     // a FUTEX_WAIT's completion is not reaped yet
+  bool eventsPending_ = false;             // the eventfd fired since the last collect()
   uint64_t tag_ = 1;                       // user_data of the armed wait (odd; its cancel: +1)
   int64_t deadline_ = 0;
 };

@@ -17,6 +17,8 @@ size_t uv_handle_size(int type);
 void* uv_handle_get_data(const uv_handle_s* handle);
 void uv_handle_set_data(uv_handle_s* handle, void* data);
 void uv_close(uv_handle_s* handle, uv_close_cb cb);
+void uv_ref(uv_handle_s* handle);
+void uv_unref(uv_handle_s* handle);
 int uv_poll_init(uv_loop_s* loop, uv_handle_s* handle, int fd);
 int uv_poll_start(uv_handle_s* handle, int events, uv_poll_cb cb);
 int uv_poll_stop(uv_handle_s* handle);

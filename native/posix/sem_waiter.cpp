@@ -62,6 +62,7 @@ std::string semWakeSelfTest(UringFutex& ring) {
   if (sem_post(sem) != 0) return done("sem_post failed");
   pollfd p{ring.eventFd(), POLLIN, 0};
   if (poll(&p, 1, 1000) != 1) return done("sem_post did not wake the io_uring futex wait");
+  ring.runDeferred();
   int32_t res = 1;
   ring.reap([&](uint64_t ud, int32_t r) {
     if (ud == 1) res = r;

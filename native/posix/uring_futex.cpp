@@ -51,7 +51,15 @@ std::unique_ptr<UringFutex> UringFutex::open(std::string* whyNot) {
   std::unique_ptr<UringFutex> u(new UringFutex());
   io_uring_params p;
   memset(&p, 0, sizeof p);
+  // Deferred task work: the futex wake only queues the completion and signals the eventfd (no
+  // task-work interruption of the event loop's epoll_wait); runDeferred() posts it.
+  p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
   u->fd_ = sysSetup(kEntries, &p);
+  u->deferred_ = u->fd_ >= 0;
+  if (u->fd_ < 0 && errno == EINVAL) {
+    memset(&p, 0, sizeof p);
+    u->fd_ = sysSetup(kEntries, &p);
+  }
   if (u->fd_ < 0) return fail("io_uring_setup", errno);
   if ((p.features & IORING_FEAT_SINGLE_MMAP) == 0) return fail("io_uring without IORING_FEAT_SINGLE_MMAP", ENOSYS);
 
@@ -150,6 +158,14 @@ bool UringFutex::popCqe(uint64_t& userData, int32_t& res) {
   res = c.res;
   storeRelease(cqHead_, head + 1);
   return true;
+}
+
+int UringFutex::runDeferred() {
+  if (!deferred_) return 0;
+  for (;;) {
+    if (sysEnter(fd_, 0, 0, IORING_ENTER_GETEVENTS) >= 0) return 0;
+    if (errno != EINTR) return -errno;
+  }
 }
 
 int UringFutex::waitCompletion() {

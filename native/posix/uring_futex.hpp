@@ -5,7 +5,11 @@
 // wait thread, which wakes the event loop through a thread-safe function — and on a small VM each
 // wake-up of an idle vCPU costs about as much as a whole semaphore ping-pong. With the wait armed
 // in io_uring, the futex_wake of the peer's sem_post queues the completion straight to the event
-// loop's thread (task work) and the eventfd makes its epoll return: one wake-up.
+// loop's thread (task work) and the eventfd makes its epoll return: one wake-up. The ring defers
+// that task work (IORING_SETUP_DEFER_TASKRUN, where the kernel has it): the wake only signals the
+// eventfd instead of interrupting the thread's epoll_wait, and the completion is posted when the
+// thread asks (runDeferred) — after it has taken the frame. Such a ring belongs to the thread that
+// made it (IORING_SETUP_SINGLE_ISSUER).
 //
 // The installed kernel headers may predate 6.7 (no FUTEX_WAIT opcode, no FUTEX2_* flags) and
 // liburing is not a dependency: the few constants are defined here and the rings are mapped by
@@ -39,6 +43,9 @@ class UringFutex {
   int submitFutexWait(const uint32_t* word, uint32_t expected, uint64_t userData);
   // Asks the kernel to cancel the request tagged `target` (its CQE then carries -ECANCELED).
   int submitCancel(uint64_t target, uint64_t userData);
+  // Posts the completions whose task work is deferred to this thread (the eventfd says there are
+  // some); without IORING_SETUP_DEFER_TASKRUN they are posted already. Returns 0 or a negative errno.
+  int runDeferred();
   // Calls f(userData, res) for every completion posted so far; returns how many.
   template <typename F>
   unsigned reap(F&& f) {
@@ -61,6 +68,7 @@ class UringFutex {
   bool popCqe(uint64_t& userData, int32_t& res);
 
   int fd_ = -1;
+  bool deferred_ = false;  // IORING_SETUP_DEFER_TASKRUN
   int efd_ = -1;
   void* ringMem_ = nullptr;
   size_t ringBytes_ = 0;
