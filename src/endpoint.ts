@@ -18,6 +18,12 @@ export abstract class BufferEndpoint<N extends NativeEndpoint> implements Dispos
   protected readonly handle: N;
   protected readonly queue: OpQueue;
   readonly #untrack: () => void;
+  /**
+   * Set by close(). The per-call checks read it rather than `handle.closed` (a call into the
+   * addon, as costly as a small read); a handle closed otherwise — by the exit hook, at
+   * environment teardown — is still refused by the addon itself, with ClosedError.
+   */
+  #closeCalled = false;
 
   protected constructor(handle: N, kind: 'Reader' | 'Writer') {
     this.handle = handle;
@@ -42,7 +48,12 @@ export abstract class BufferEndpoint<N extends NativeEndpoint> implements Dispos
   }
   /** True after close(). */
   get closed(): boolean {
-    return this.handle.closed;
+    return this.#closeCalled || this.handle.closed;
+  }
+
+  /** close() was called (see #closeCalled). */
+  protected get closeCalled(): boolean {
+    return this.#closeCalled;
   }
 
   /** Diagnostics: every OIEB field (§15.7). */
@@ -62,6 +73,7 @@ export abstract class BufferEndpoint<N extends NativeEndpoint> implements Dispos
    */
   close(): void {
     callNative(() => this.handle.close());
+    this.#closeCalled = true;
     this.#untrack();
   }
 

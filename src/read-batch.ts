@@ -107,14 +107,21 @@ export class BatchBuffers {
   #slab = new Slab(0);
   #used = 0;
 
-  /** Reads one batch through `read(slab, used, out)`, with room for a copy of `copyMax` bytes. */
-  take<T>(copyMax: number, read: (slab: Uint8Array, used: number, out: Float64Array) => T): T {
+  /** The slab the next batch copies into, from `used` on. */
+  get slab(): Uint8Array {
+    return this.#slab.bytes;
+  }
+  get used(): number {
+    return this.#used;
+  }
+
+  /** Makes room for a copy of `copyMax` bytes in `slab` (from `used`) before a batch is read into it. */
+  reserve(copyMax: number): void {
     if (this.#slab.bytes.byteLength - this.#used < copyMax) {
       this.#slab.retire();
       this.#slab = new Slab(Math.max(SLAB_BYTES, 4 * copyMax));
       this.#used = 0;
     }
-    return read(this.#slab.bytes, this.#used, this.out);
   }
 
   /**

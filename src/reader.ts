@@ -99,7 +99,8 @@ export class Reader extends BufferEndpoint<NativeReader> {
   /** Validated batch options; no frame exceeds the ring, so neither need a copy's room in the slab. */
   #batchOptions(options: ReadManyOptions | undefined, sync: boolean, defaultTimeoutMs?: number): ResolvedReadMany {
     const o = resolveReadManyOptions(options, sync, defaultTimeoutMs);
-    return { ...o, copyMaxBytes: Math.min(o.copyMaxBytes, this.#ringBytes) };
+    o.copyMaxBytes = Math.min(o.copyMaxBytes, this.#ringBytes);
+    return o;
   }
 
   /**
@@ -108,7 +109,7 @@ export class Reader extends BufferEndpoint<NativeReader> {
    * entry — and only a batch that has to wait goes through the queue.
    */
   #readAsync(op: string, o: ResolvedReadMany): Promise<Frame[]> {
-    if (this.queue.busy || this.handle.closed || this.#ahead.length > 0) return this.queue.run(op, () => this.#readBatch(o));
+    if (this.queue.busy || this.closeCalled || this.#ahead.length > 0) return this.queue.run(op, () => this.#readBatch(o));
     let frames: Frame[];
     try {
       frames = this.#readNowOrPoll(o);
@@ -134,17 +135,13 @@ export class Reader extends BufferEndpoint<NativeReader> {
     return o.timeoutMs === 0 || this.#ahead.length > 0 ? this.#readBatchNow(o) : this.#pollBatch(o);
   }
 
-  /** The frames ready now or within the addon's poll (never more than `o.timeoutMs`). */
-  #pollBatch(o: ResolvedReadMany): Frame[] {
-    const h = this.handle;
-    return this.#collect(this.#batch.take(o.copyMaxBytes, (slab, used, out) => callNative(() => h.pollBatch(slab, used, out, o.maxFrames, o.copyMaxBytes, o.timeoutMs))));
-  }
 
   /** Waits for a batch on the wait thread (after a poll found nothing). */
   #waitBatch(o: ResolvedReadMany): Promise<Frame[]> {
-    const h = this.handle;
-    return this.#batch
-      .take(o.copyMaxBytes, (slab, used, out) => h.readBatch(slab, used, out, o.maxFrames, o.copyMaxBytes, o.timeoutMs))
+    const b = this.#batch;
+    b.reserve(o.copyMaxBytes);
+    return this.handle
+      .readBatch(b.slab, b.used, b.out, o.maxFrames, o.copyMaxBytes, o.timeoutMs)
       .then(
         (view) => this.#collect(view),
         (err: unknown) => {
@@ -156,10 +153,30 @@ export class Reader extends BufferEndpoint<NativeReader> {
   /** A batch on the JS thread, blocking up to `o.timeoutMs`. */
   #readBatchNow(o: ResolvedReadMany): Frame[] {
     if (this.#ahead.length > 0) return this.#ahead.splice(0, o.maxFrames);
-    const h = this.handle;
-    const view = this.#batch.take(o.copyMaxBytes, (slab, used, out) =>
-      callNative(() => h.readBatchSync(slab, used, out, o.maxFrames, o.copyMaxBytes, o.timeoutMs)),
-    );
+    return this.#batchCall(false, o);
+  }
+
+  /** The frames ready now or within the addon's poll (never more than `o.timeoutMs`). */
+  #pollBatch(o: ResolvedReadMany): Frame[] {
+    return this.#batchCall(true, o);
+  }
+
+  /**
+   * One synchronous batch call — the addon's poll or its blocking read — into the batch buffers.
+   * Written out rather than through callNative and a callback: two closures per read cost more
+   * than a small frame's copy.
+   */
+  #batchCall(poll: boolean, o: ResolvedReadMany): Frame[] {
+    const b = this.#batch;
+    b.reserve(o.copyMaxBytes);
+    let view: Uint8Array | null;
+    try {
+      view = poll
+        ? this.handle.pollBatch(b.slab, b.used, b.out, o.maxFrames, o.copyMaxBytes, o.timeoutMs)
+        : this.handle.readBatchSync(b.slab, b.used, b.out, o.maxFrames, o.copyMaxBytes, o.timeoutMs);
+    } catch (err) {
+      throw fromNative(err);
+    }
     return this.#collect(view);
   }
 
@@ -195,6 +212,6 @@ export class Reader extends BufferEndpoint<NativeReader> {
   }
 
   #assertOpen(op: string): void {
-    if (this.handle.closed) throw new ClosedError(`${op}: Reader ${JSON.stringify(this.handle.name)} is closed`);
+    if (this.closeCalled) throw new ClosedError(`${op}: Reader ${JSON.stringify(this.handle.name)} is closed`);
   }
 }

@@ -224,7 +224,7 @@ export class Writer extends BufferEndpoint<NativeWriter> {
   }
 
   #assertOpen(op: string): void {
-    if (this.handle.closed) throw new ClosedError(`${op}: Writer ${JSON.stringify(this.handle.name)} is closed`);
+    if (this.closeCalled) throw new ClosedError(`${op}: Writer ${JSON.stringify(this.handle.name)} is closed`);
   }
 }
 
