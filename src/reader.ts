@@ -10,7 +10,7 @@ import { awaitNative, callNative, fromNative } from './error-factory';
 import { resolveReaderOptions, validateName, validateTimeout, type ReaderOptions } from './config';
 import { BufferEndpoint } from './endpoint';
 import { Frame } from './frame';
-import { BatchBuffers, FrameIterator, resolveReadManyOptions, type ReadManyOptions, type ResolvedReadMany } from './read-batch';
+import { BatchBuffers, FrameIterator, resolveReadManyOptions, type ReadManyOptions, type ResolvedReadMany, type Slab } from './read-batch';
 
 export { Frame } from './frame';
 
@@ -187,11 +187,12 @@ export class Reader extends BufferEndpoint<NativeReader> {
   }
 
   #collect(view: Uint8Array | null): Frame[] {
-    return this.#batch.collect(
-      view,
-      (token, sequence, data, size, isZeroCopy, slab) => new Frame(this, token === 0 ? null : this.handle, token, sequence, data, size, isZeroCopy, slab),
-    );
+    return this.#batch.collect(view, this.#makeFrame);
   }
+
+  /** Made once: a closure per batch costs as much as a small frame's copy. */
+  readonly #makeFrame = (token: number, sequence: number, data: Uint8Array, size: number, isZeroCopy: boolean, slab: Slab | null): Frame =>
+    new Frame(this, token === 0 ? null : this.handle, token, sequence, data, size, isZeroCopy, slab);
 
   /** Copy of the metadata content written by the Writer; an empty array when none (§4.4). */
   getMetadata(): Uint8Array {
