@@ -82,9 +82,8 @@ export async function runCase(c: Case): Promise<RunResult> {
       const name = `zbbench-${process.pid}-${++counter}`;
       const latency = c.latency ? '1' : '0';
       const common = [name, String(c.frames), String(c.size)];
-      // The writer of the reader-only paths is the copy path's. A latency frame is stamped right
-      // before the writer's commit: acquire → fill → stamp → commit, whatever the reader does.
-      const writerPath = c.path === 'zerocopy' || c.latency ? 'zerocopy' : 'copy';
+      // The writer of the reader-only paths (iterator, blocking) is the copy path's.
+      const writerPath = c.path === 'zerocopy' ? 'zerocopy' : 'copy';
       try {
         return await pair(start(c.reader, ['reader', ...common, c.path, String(ringBytes(c.size)), latency]), () =>
           start(c.writer, ['writer', ...common, writerPath, latency, String(c.latency?.intervalUs ?? 0)]),

@@ -10,11 +10,14 @@
 // reader — a batch's back-to-back copies with one compare per run, as the native reader compares
 // each frame with one memcmp; a latency frame carries the writer's CLOCK_MONOTONIC nanoseconds in
 // bytes [0, 8).
-// Paths: `copy` writes with writeMany() (64 frames per call) and reads with readMany() copying
-// every frame (copyMaxBytes = the frame size); `zerocopy` fills acquire()d frames in place and
-// reads zero-copy views (copyMaxBytes 0). `iterator` is the copy path read through the frames()
-// async iterator; `blocking` (latency) the copy path read with readManySync blocking the JS thread.
-// A latency frame is stamped right before the writer's commit (acquire → fill → stamp → commit).
+// Paths: `copy` writes with writeMany() (64 frames per call; a latency frame with write()) and
+// reads with readMany() copying every frame (copyMaxBytes = the frame size); `zerocopy` fills
+// acquire()d frames in place and reads zero-copy views (copyMaxBytes 0). `iterator` is the copy
+// path read through the frames() async iterator; `blocking` (latency) the copy path read with
+// readManySync blocking the JS thread.
+// A latency frame is stamped right before it is published: on the copy path into the writer's
+// frame right before write() copies it, on the zero-copy path in place (acquire → fill → stamp →
+// commit).
 import * as net from 'node:net';
 import { Reader, type Frame } from '../src/reader';
 import { Writer } from '../src/writer';
@@ -111,10 +114,16 @@ async function runWriter(name: string, frames: number, size: number, zeroCopy: b
   const sources = Array.from({ length: 256 }, (_, j) => table.subarray(j, j + size));
   const measure = measurement(frames);
   if (latency || zeroCopy) {
+    const frame = new Uint8Array(size); // the copy path's latency frame: a pattern frame, stamped
     for (let k = 0; k < frames; k++) {
       measure.at(k);
       if (latency) await sleepUs(intervalUs);
-      await writeOne(writer, sources[k & 255]!, latency);
+      if (zeroCopy) await writeOne(writer, sources[k & 255]!, latency);
+      else {
+        frame.set(sources[k & 255]!);
+        writeStamp(frame);
+        await writer.write(frame);
+      }
     }
   } else {
     // The copy path in batches: what fits is written in one native call.

@@ -99,7 +99,7 @@ export function table(figures: Figures, sizes: number[], latencySize: number): {
   lines.push(`${`latency (${sizeLabel(latencySize)}, one way)`.padEnd(34)}${'p50'.padStart(12)}${'p90'.padStart(10)}${'p99'.padStart(10)}   × ping-pong p50`);
   const floor = get('latency/semaphore-ping-pong/p50')?.median;
   const rows: [string, string][] = [['semaphore ping-pong', 'latency/semaphore-ping-pong']];
-  for (const p of ['copy', 'blocking']) {
+  for (const p of ['copy', 'blocking', 'zerocopy']) {
     for (const pair of ['native-native', 'ts-ts', 'native-ts', 'ts-native']) rows.push([`${p.padEnd(10)}${PAIR_LABEL(pair)}`, `latency/${latencySize}/${p}/${pair}`]);
   }
   for (const [label, key] of rows) {

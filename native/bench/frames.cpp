@@ -86,6 +86,7 @@ int runWriter(const FrameArgs& a) {
   auto session = WriterSession::connect(a.name);
   const Pattern pattern(a.size);
   const uint64_t warm = warmUpFrames(a.frames);
+  std::vector<uint8_t> stamped(a.latency && !a.zeroCopy ? a.size : 0);
   int64_t start = 0;
   double cpuStart = 0;
   for (uint64_t k = 0; k < a.frames; ++k) {
@@ -100,6 +101,10 @@ int runWriter(const FrameArgs& a) {
       std::memcpy(f.data, pattern.frame(k), size_t(a.size));
       if (a.latency) putStamp(f.data, monotonicNs());  // right before the commit
       session->commit();
+    } else if (a.latency) {  // stamped right before write() copies it, as the TypeScript writer does
+      std::memcpy(stamped.data(), pattern.frame(k), size_t(a.size));
+      putStamp(stamped.data(), monotonicNs());
+      session->write(stamped.data(), a.size, deadline);
     } else {
       session->write(pattern.frame(k), a.size, deadline);
     }

@@ -7,8 +7,8 @@
 //
 // Each prints one JSON result line (report.hpp); a reader prints "ready" first, once its buffer
 // exists. Exit code 0 only when every frame arrived and matched. A native reader always blocks in
-// its waits: `blocking` is its copy path. A latency writer takes the zero-copy path (the frame is
-// stamped right before its commit).
+// its waits: `blocking` is its copy path. A latency frame is stamped right before it is published
+// (copy: before write() copies it; zero-copy: before the commit).
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
