@@ -160,19 +160,15 @@ bool UringFutex::popCqe(uint64_t& userData, int32_t& res) {
   return true;
 }
 
-int UringFutex::runDeferred() {
-  if (!deferred_) return 0;
+int UringFutex::getEvents(unsigned minComplete) {
   for (;;) {
-    if (sysEnter(fd_, 0, 0, IORING_ENTER_GETEVENTS) >= 0) return 0;
+    if (sysEnter(fd_, 0, minComplete, IORING_ENTER_GETEVENTS) >= 0) return 0;
     if (errno != EINTR) return -errno;
   }
 }
 
-int UringFutex::waitCompletion() {
-  for (;;) {
-    if (sysEnter(fd_, 0, 1, IORING_ENTER_GETEVENTS) >= 0) return 0;
-    if (errno != EINTR) return -errno;
-  }
-}
+int UringFutex::runDeferred() { return deferred_ ? getEvents(0) : 0; }
+
+int UringFutex::waitCompletion() { return getEvents(1); }
 
 }  // namespace zb

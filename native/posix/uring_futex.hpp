@@ -66,6 +66,9 @@ class UringFutex {
   UringFutex() = default;
   int submit(const io_uring_sqe& sqe);
   bool popCqe(uint64_t& userData, int32_t& res);
+  // io_uring_enter(GETEVENTS) until at least `minComplete` completions are posted (0: just run
+  // the deferred task work), retried on EINTR. Returns 0 or a negative errno.
+  int getEvents(unsigned minComplete);
 
   int fd_ = -1;
   bool deferred_ = false;  // IORING_SETUP_DEFER_TASKRUN
