@@ -48,6 +48,11 @@ class SemWaiter {
   uint64_t* data_;
 };
 
+// nwaiters > 0: someone is registered as sleeping on `sem` (sem_clockwait's slow path, or a
+// SemWaiter), so a sem_post now makes a futex_wake. A hint only: a waiter may enroll or leave
+// right after it is read.
+bool semHasSleeper(sem_t* sem);
+
 class UringFutex;
 
 // The assumptions above, checked at run time on a process-shared semaphore in shared anonymous
