@@ -13,13 +13,15 @@ const common = {
   // step timeouts are set per step definition; this is the default for hooks and plain steps
 };
 
+// ZEROBUFFER_REPORTS_DIR moves the reports (and the harness's logs and timings, harness/paths.ts).
+const out = process.env.ZEROBUFFER_REPORTS_DIR || 'reports';
 const reports = [
-  'html:reports/cucumber-report.html',
+  `html:${out}/cucumber-report.html`,
   // cucumber's JUnit formatter, plus a failed step's log tails after its stack (the built-in one
   // writes no attachments)
-  ['./harness/tools/junit-formatter.cjs', 'reports/cucumber-junit.xml'],
-  'message:reports/cucumber-messages.ndjson',
-  'json:reports/cucumber-report.json',
+  ['./harness/tools/junit-formatter.cjs', `${out}/cucumber-junit.xml`],
+  `message:${out}/cucumber-messages.ndjson`,
+  `json:${out}/cucumber-report.json`,
 ];
 
 module.exports = {
@@ -34,7 +36,7 @@ module.exports = {
   // FORCE_COLOR=0 for plain text.
   ci: {
     ...common,
-    format: ['summary', ...reports, 'usage:reports/cucumber-usage.txt'],
+    format: ['summary', ...reports, `usage:${out}/cucumber-usage.txt`],
   },
   // Step-by-step output (pretty formatter) — useful with ./test.sh -v.
   verbose: {
@@ -46,6 +48,6 @@ module.exports = {
   check: {
     ...common,
     dryRun: true,
-    format: ['usage', 'usage-json:reports/cucumber-usage.json', 'message:reports/cucumber-check.ndjson'],
+    format: ['usage', `usage-json:${out}/cucumber-usage.json`, `message:${out}/cucumber-check.ndjson`],
   },
 };

@@ -26,13 +26,18 @@ export function repoRoot(): string {
   }
 }
 
-export function reportsDir(): string {
-  return path.join(repoRoot(), 'reports');
+/**
+ * Where a run's reports, logs and timings go: reports/ in the package, or ZEROBUFFER_REPORTS_DIR
+ * (cucumber.cjs reads the same variable), so that a run made by a tool (model:check) leaves the
+ * suite's reports alone.
+ */
+export function reportsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ZEROBUFFER_REPORTS_DIR ? path.resolve(env.ZEROBUFFER_REPORTS_DIR) : path.join(repoRoot(), 'reports');
 }
 
-/** Root of the per-run log directories (reports/logs, or ZEROBUFFER_LOG_DIR). */
+/** Root of the per-run log directories (<reports>/logs, or ZEROBUFFER_LOG_DIR). */
 export function logsRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ZEROBUFFER_LOG_DIR ?? path.join(reportsDir(), 'logs');
+  return env.ZEROBUFFER_LOG_DIR ?? path.join(reportsDir(env), 'logs');
 }
 
 /** Compiled servo entry point. */

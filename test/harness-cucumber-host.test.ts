@@ -45,7 +45,7 @@ function runFixture(): { code: number | null; scenarios: Map<string, StepReport[
   );
   const r = spawnSync(process.execPath, [path.join(root, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'), '--config', path.relative(root, config)], {
     cwd: root,
-    env: { ...process.env, ZEROBUFFER_LOG_DIR: path.join(tmp, 'logs'), NODE_OPTIONS: '' },
+    env: { ...process.env, ZEROBUFFER_REPORTS_DIR: tmp, NODE_OPTIONS: '' },
     encoding: 'utf8',
     timeout: 120_000,
   });

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isPidAlive } from '../diagnostics/pids';
-import { logsRoot } from '../paths';
+import { logsRoot, reportsDir } from '../paths';
 
 export const OBJECT_DIRS = ['/dev/shm', '/tmp/zerobuffer', '/tmp/zerobuffer-faults'];
 
@@ -82,7 +82,7 @@ export function removeDeadHostLeftovers(): { objects: string[]; logDirs: string[
       // ignore
     }
   }
-  const timingsDir = path.join(path.dirname(root), 'timings');
+  const timingsDir = path.join(reportsDir(), 'timings');
   for (const e of list(timingsDir)) {
     const m = /^harness-(\d+)-w\d+\.json$/.exec(e);
     if (m === null) continue;

@@ -32,10 +32,11 @@ function main(): number {
   const node = process.execPath;
   const model = [node, '-r', 'ts-node/register/transpile-only', path.join(root, 'harness/tools/model.ts')];
   const cucumber = [node, path.join(root, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--format', 'summary'];
-  const base = { ...process.env };
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'zb-model-check-'));
+  // its runs' reports, logs and timings stay out of reports/, which holds the suite's run
+  const base: NodeJS.ProcessEnv = { ...process.env, ZEROBUFFER_REPORTS_DIR: path.join(out, 'reports') };
   delete base.ZEROBUFFER_MUTANT;
   const outcomes: Outcome[] = [];
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'zb-model-check-'));
   try {
     const real = run([...model, '--runs', '4', '--max-commands', '20', '--out', out], base);
     outcomes.push({ name: 'short exploration with the real addon holds', ok: real.code === 0, detail: `exit ${real.code}` });

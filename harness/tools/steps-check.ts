@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from '../paths';
+import { repoRoot, reportsDir } from '../paths';
 
 interface UsageEntry {
   pattern: string;
@@ -19,8 +19,8 @@ function main(): number {
   const args = process.argv.slice(2);
   const failUnused = args.includes('--fail-unused') || process.env.ZEROBUFFER_FAIL_UNUSED === '1';
   const passThrough = args.filter((a) => a !== '--fail-unused');
-  const usageFile = path.join(root, 'reports', 'cucumber-usage.json');
-  const messagesFile = path.join(root, 'reports', 'cucumber-check.ndjson');
+  const usageFile = path.join(reportsDir(), 'cucumber-usage.json');
+  const messagesFile = path.join(reportsDir(), 'cucumber-check.ndjson');
   fs.rmSync(usageFile, { force: true });
   fs.rmSync(messagesFile, { force: true });
   const r = spawnSync(process.execPath, [path.join(root, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'), '--profile', 'check', ...passThrough], {
