@@ -212,7 +212,7 @@ uint64_t WriterSession::publish(const PlannedFrame& f) {
   // the 2-vCPU benchmark VM), where it waits until this thread blocks: for a JavaScript writer,
   // until its event loop turn ends, 5–10 µs later. Yielding hands it the CPU now. With the reader
   // on another CPU the yield returns at once; a streaming reader sleeps only once it has drained
-  // the ring, and paired runs showed no throughput change (README, "Benchmarks").
+  // the ring, and paired runs showed no throughput change (docs/performance.md).
   if (readerAsleep) sched_yield();
   return seq;
 }
