@@ -2,12 +2,13 @@
 //
 // Per frame, the expensive part of a read is not the protocol but handing a zero-copy view to
 // JavaScript: an external ArrayBuffer, a reference to detach it by and a FinalizationRegistry
-// entry. Measured on the benchmark machine (in one process, so without cross-core traffic), a view
-// costs 3.5–6 µs per frame; a copy in a batch 0.7 µs at 2 KiB, 2.4 µs at 8 KiB, 3.6 µs at 16 KiB
-// (break-even) and 6–7 µs at 32 KiB. So a batch copies frames of at most `copyMaxBytes` (8 KiB by
-// default) into a slab and returns their ring bytes with the batch (honestly reported `isZeroCopy:
-// false`); a larger frame becomes a zero-copy view and ends the batch. One native call drains every
-// frame that is ready.
+// entry. Measured on the benchmark machine (`npm run bench:copy-threshold`: in one process, so
+// without cross-core traffic, which favours copies further), a view costs 2.2–3.5 µs per frame, a
+// copy in a batch 0.4 µs at 8 KiB, 1.2 µs at 32 KiB, 1.8 µs at 64 KiB and 3.2–3.4 µs at 128 KiB
+// (break-even). So a batch copies frames of at most `copyMaxBytes` (by default 32 KiB, the largest
+// power of two where a copy costs at most half a view) into a slab and returns their ring bytes
+// with the batch (honestly reported `isZeroCopy: false`); a larger frame becomes a zero-copy view
+// and ends the batch. One native call drains every frame that is ready.
 import { native } from './native';
 import { InvalidArgumentError } from './errors';
 import { validateTimeout } from './config';
@@ -27,7 +28,7 @@ export interface ReadManyOptions {
 }
 
 /** Default `copyMaxBytes`: up to this size a copy is clearly cheaper than a zero-copy view (above). */
-export const DEFAULT_COPY_MAX_BYTES = 8192;
+export const DEFAULT_COPY_MAX_BYTES = 32768;
 /** Default `maxFrames`. */
 export const DEFAULT_BATCH_FRAMES = 256;
 /** Largest `maxFrames`. */
