@@ -4,7 +4,7 @@
 // writeManySync (sequences, waits, partial writes, arguments), and the native batch contract.
 import { after, afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Reader, Writer, BufferFullError, ClosedError, InvalidArgumentError, SequenceError, WriterDeadError, type Frame } from '../src/index';
+import { Reader, Writer, BufferFullError, ClosedError, DEFAULT_COPY_MAX_BYTES, InvalidArgumentError, SequenceError, WriterDeadError, type Frame } from '../src/index';
 import { native } from '../src/native';
 import { makePattern } from '../src/cli/patterns';
 import { expectError, expectErrorSync, header, removeLeftovers, sleep, uniqueName, writeSegment } from './helpers';
@@ -81,6 +81,14 @@ describe('Reader.readMany / readManySync', () => {
     assert.deepEqual(sequences(await r.readMany({ maxFrames: 2 })), [1, 2]);
     assert.deepEqual(sequences(r.readManySync({ maxFrames: 2 })), [3, 4]);
     assert.deepEqual(sequences(r.readManySync({ maxFrames: 2 })), [5]);
+  });
+
+  it('by default a frame of DEFAULT_COPY_MAX_BYTES (32 KiB) is a copy, one byte more a zero-copy view', async () => {
+    const { r, w } = await pair(4 * DEFAULT_COPY_MAX_BYTES);
+    for (const size of [DEFAULT_COPY_MAX_BYTES, DEFAULT_COPY_MAX_BYTES + 1]) w.writeSync(fill(size, size), 0);
+    const frames = [...r.readManySync({ timeoutMs: 0 }), ...r.readManySync({ timeoutMs: 0 })];
+    assert.deepEqual(frames.map((f) => [f.size, f.isZeroCopy]), [[32768, false], [32769, true]]);
+    for (const f of frames) assert.deepEqual(Buffer.from(f.data), fill(f.size, f.size));
   });
 
   it('a frame above copyMaxBytes is a zero-copy view that ends the batch and holds its bytes until released', async () => {
