@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { Writer, type WritableFrame } from '../writer';
 import { BufferFullError, ClosedError, ZeroBufferError } from '../errors';
+import { DEFAULT_COPY_MAX_BYTES } from '../read-batch';
 import { retryWhileNotReady } from '../duplex/retry';
 import { fillPattern, makePattern, type Pattern } from './patterns';
 import { describeError, handleSignals, mibPerSecond, printSummary, Progress, round, signalExitCode, sleep, startSummary } from './common';
@@ -63,10 +64,11 @@ export async function runWrite(name: string, o: WriteOptions): Promise<number> {
 }
 
 /**
- * Frames up to this size are copied from a pattern table, many per native call (a copy costs less
- * than a zero-copy view there: docs/library-api.md, "Batches"); larger ones are filled in place.
+ * Frames up to the library's copy threshold are copied from a pattern table, many per native call
+ * (a copy costs less than a zero-copy view there: docs/library-api.md, "Batches"; on the writer's
+ * side at every size `npm run bench:copy-threshold` measures); larger ones are filled in place.
  */
-const COPY_MAX_BYTES = 8192;
+const COPY_MAX_BYTES = DEFAULT_COPY_MAX_BYTES;
 /** Frames per writeMany call. */
 const BATCH_FRAMES = 64;
 
