@@ -119,10 +119,14 @@ export interface NativeWriter {
    * fetch, an array element an engine lookup); error messages number them from `indexBase`.
    */
   writeBatchSync(timeoutMs: number, indexBase: number, ...frames: Uint8Array[]): number;
-  /** Non-blocking attempt on the JS thread first, then waits for space on a worker. */
-  write(data: Uint8Array, timeoutMs: number): Promise<bigint>;
+  /**
+   * Non-blocking attempt on the JS thread first (with the addon's poll): the sequence itself when
+   * there was space; else a promise that waits for space on a worker. Errors always reject.
+   */
+  write(data: Uint8Array, timeoutMs: number): bigint | Promise<bigint>;
   acquireSync(size: number, timeoutMs: number): NativeWritableFrame;
-  acquire(size: number, timeoutMs: number): Promise<NativeWritableFrame>;
+  /** As write(): the frame itself when there was space, else a promise. */
+  acquire(size: number, timeoutMs: number): NativeWritableFrame | Promise<NativeWritableFrame>;
   /** Publishes the pending acquisition; returns its sequence; detaches its view. */
   commit(): bigint;
   /** Detaches the pending view; publishes nothing; consumes no sequence. */

@@ -119,7 +119,7 @@ export class Writer extends BufferEndpoint<NativeWriter> {
   async write(data: Uint8Array, timeoutMs?: number): Promise<bigint> {
     validateData(data);
     const t = validateTimeout(timeoutMs, { sync: false, defaultMs: this.#defaultTimeoutMs });
-    return this.queue.run('write', () => awaitNative(this.handle.write(data, t)));
+    return this.queue.run('write', () => settled(this.handle.write(data, t)));
   }
 
   /** Synchronous write; finite timeout only. InvalidStateError while an async call is in flight. */
@@ -148,7 +148,7 @@ export class Writer extends BufferEndpoint<NativeWriter> {
           i += callNative(() => h.writeBatchSync(0, i, ...framesFrom(frames, i)));
         } catch (err) {
           if (!(err instanceof BufferFullError) || err.code !== 'ZB_BUFFER_FULL') throw err;
-          await awaitNative(h.write(frames[i]!, t)); // the ring is full: wait for space for this one
+          await settled(h.write(frames[i]!, t)); // the ring is full: wait for space for this one
           i++;
         }
       }
@@ -171,7 +171,7 @@ export class Writer extends BufferEndpoint<NativeWriter> {
   async acquire(size: number, timeoutMs?: number): Promise<WritableFrame> {
     validateByteCount(size);
     const t = validateTimeout(timeoutMs, { sync: false, defaultMs: this.#defaultTimeoutMs });
-    return this.queue.run('acquire', async () => new WritableFrame(this, await awaitNative(this.handle.acquire(size, t))));
+    return this.queue.run('acquire', async () => new WritableFrame(this, await settled(this.handle.acquire(size, t))));
   }
 
   /** Synchronous acquire; finite timeout only. */
@@ -247,4 +247,9 @@ function resolveWriteTimeout(options: WriterOptions | undefined): number {
     throw new InvalidArgumentError('ZB_INVALID_ARGUMENT', `Writer options must be an object`);
   }
   return validateTimeout(options?.writeTimeoutMs, { sync: false, name: 'writeTimeoutMs', defaultMs: DEFAULT_TIMEOUT_MS });
+}
+
+/** A native write/acquire's outcome as a promise: its result at once when there was space, else its wait, errors typed. */
+function settled<T>(r: T | Promise<T>): Promise<T> {
+  return r instanceof Promise ? awaitNative(r) : Promise.resolve(r);
 }

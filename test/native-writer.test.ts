@@ -4,7 +4,7 @@
 // W1, §10.1, §15.3, §15.4).
 import { after, afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { native, type NativeReader, type NativeWriter } from '../src/native';
+import { native, type NativeReader, type NativeWritableFrame, type NativeWriter } from '../src/native';
 import { removeLeftovers, uniqueName } from './helpers';
 
 const open: Array<{ close(): void }> = [];
@@ -38,12 +38,13 @@ function thrown(fn: () => unknown, code: string, message: string): void {
 }
 
 /** The raw native rejection of an asynchronous call (which never throws synchronously). */
-async function rejects(fn: () => Promise<unknown>, code: string, message: string): Promise<void> {
-  let p: Promise<unknown> | undefined;
+async function rejects(fn: () => unknown, code: string, message: string): Promise<void> {
+  let p: unknown;
   assert.doesNotThrow(() => {
     p = fn();
   });
-  await assert.rejects(p!, (err: unknown) => {
+  assert.ok(p instanceof Promise, 'an error of an asynchronous call is a rejected promise');
+  await assert.rejects(p, (err: unknown) => {
     assert.deepEqual(codeAndMessage(err), [code, message]);
     return true;
   });
@@ -119,6 +120,16 @@ describe('NativeWriter frame state (W1, §10.1)', () => {
 });
 
 describe('NativeWriter asynchronous operations (§15.3, §15.4)', () => {
+  it('with space, write and acquire return their result itself, not a promise (no thread hop)', () => {
+    const { r, w } = pair(4096);
+    assert.equal(w.write(new Uint8Array([1, 2, 3]), 5000), 1n);
+    const f = w.acquire(10, 0) as NativeWritableFrame;
+    assert.ok(!(f instanceof Promise));
+    assert.deepEqual([f.sequence, f.size, f.data.length, w.hasPendingFrame], [2n, 10, 10, true]);
+    assert.equal(w.commit(), 2n);
+    assert.deepEqual([...r.readSync(0)!.data], [1, 2, 3]);
+  });
+
   it('an async acquire waits for space, then hands out the frame on the JS thread', async () => {
     const { r, w } = pair(4096);
     w.writeSync(new Uint8Array(2000), 0);
@@ -150,6 +161,7 @@ describe('NativeWriter asynchronous operations (§15.3, §15.4)', () => {
     w.writeSync(new Uint8Array(2000), 0);
     w.writeSync(new Uint8Array(2000), 0);
     const pending = w.write(new Uint8Array(100), Infinity);
+    assert.ok(pending instanceof Promise, 'no space: the write waits');
     w.close();
     const closed = `Writer ${JSON.stringify(w.name)} is closed`;
     thrown(() => w.writeSync(new Uint8Array(1), 0), 'ZB_CLOSED', closed);

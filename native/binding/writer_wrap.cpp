@@ -274,11 +274,9 @@ Napi::Value WriterWrap::startAsync(const Napi::CallbackInfo& info, bool acquire)
     const PlannedFrame f = s_->plan(size, op);
     const bool ready = timeout == 0 ? s_->spaceNow(f, false)  // ZB_BUFFER_FULL without space
                                     : s_->spaceWithin(f, timeout);
-    if (ready) {  // no thread hop
-      auto d = Napi::Promise::Deferred::New(env);
-      d.Resolve(complete(env, f, data));
-      return d.Promise();
-    }
+    // Space now (or within the poll): the result itself — no promise, no thread hop (src/writer.ts
+    // takes both forms, and tells a stream that never waits from one that does).
+    if (ready) return complete(env, f, data);
     return startTask(new SpaceWorker(env, info.This().As<Napi::Object>(), this, f, deadline, data), env);
   } catch (const ZbError& e) {
     return rejected(env, e);
