@@ -9,6 +9,7 @@ import { ClosedError, WriterDeadError } from './errors';
 import { awaitNative, callNative, fromNative } from './error-factory';
 import { resolveReaderOptions, validateName, validateTimeout, type ReaderOptions } from './config';
 import { BufferEndpoint } from './endpoint';
+import { readyResult } from './event-loop';
 import { Frame } from './frame';
 import { BatchBuffers, FrameIterator, resolveReadManyOptions, type ReadManyOptions, type ResolvedReadMany, type Slab } from './read-batch';
 
@@ -116,14 +117,14 @@ export class Reader extends BufferEndpoint<NativeReader> {
     } catch (err) {
       return Promise.reject(err);
     }
-    if (frames.length > 0 || o.timeoutMs === 0) return Promise.resolve(frames);
+    if (frames.length > 0 || o.timeoutMs === 0) return Promise.resolve(readyResult(frames));
     return this.queue.run(op, () => this.#waitBatch(o));
   }
 
   /** One batch (or the frames read ahead); runs inside the queue. */
   #readBatch(o: ResolvedReadMany): Promise<Frame[]> {
     const frames = this.#readNowOrPoll(o);
-    if (frames.length > 0 || o.timeoutMs === 0) return Promise.resolve(frames);
+    if (frames.length > 0 || o.timeoutMs === 0) return Promise.resolve(readyResult(frames));
     return this.#waitBatch(o);
   }
 

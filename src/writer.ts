@@ -7,6 +7,7 @@ import { BufferFullError, ClosedError, InvalidArgumentError, InvalidStateError }
 import { awaitNative, callNative } from './error-factory';
 import { DEFAULT_TIMEOUT_MS, validateByteCount, validateData, validateName, validateTimeout, type WriterOptions } from './config';
 import { BufferEndpoint } from './endpoint';
+import { readyResult } from './event-loop';
 
 /**
  * A zero-copy frame reserved by `Writer.acquire`. Fill `data`, then commit() to publish it or
@@ -152,7 +153,7 @@ export class Writer extends BufferEndpoint<NativeWriter> {
           i++;
         }
       }
-      return h.nextSequence - 1n;
+      return readyResult(h.nextSequence - 1n);
     });
   }
 
@@ -249,7 +250,10 @@ function resolveWriteTimeout(options: WriterOptions | undefined): number {
   return validateTimeout(options?.writeTimeoutMs, { sync: false, name: 'writeTimeoutMs', defaultMs: DEFAULT_TIMEOUT_MS });
 }
 
-/** A native write/acquire's outcome as a promise: its result at once when there was space, else its wait, errors typed. */
+/**
+ * A native write/acquire's outcome as a promise: its result at once when there was space (letting
+ * the event loop turn now and then, src/event-loop.ts), else its wait, errors typed.
+ */
 function settled<T>(r: T | Promise<T>): Promise<T> {
-  return r instanceof Promise ? awaitNative(r) : Promise.resolve(r);
+  return r instanceof Promise ? awaitNative(r) : Promise.resolve(readyResult(r));
 }
