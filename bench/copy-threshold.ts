@@ -55,15 +55,10 @@ function run(side: 'read' | 'write', size: number, copy: boolean, frames: number
   let ms = 0;
   let done = 0;
   for (; done < frames; done += perRound) {
+    if (side === 'read') writer.writeManySync(batch, 1000);
     const t0 = performance.now();
-    if (side === 'read') {
-      writer.writeManySync(batch, 1000);
-      const t1 = performance.now();
-      readAll(size, perRound, copy ? size : 0);
-      ms += performance.now() - t1;
-      continue;
-    }
-    if (copy) writer.writeManySync(batch, 1000);
+    if (side === 'read') readAll(size, perRound, copy ? size : 0);
+    else if (copy) writer.writeManySync(batch, 1000);
     else {
       for (let i = 0; i < perRound; i++) {
         const f = writer.acquireSync(size, 1000);
@@ -72,10 +67,13 @@ function run(side: 'read' | 'write', size: number, copy: boolean, frames: number
       }
     }
     ms += performance.now() - t0;
-    readAll(size, perRound, size);
+    if (side === 'write') readAll(size, perRound, size);
   }
   return (ms * 1000) / done;
 }
+
+/** The columns of the table, in order: side, and copy (true) or view/in place (false). */
+const CASES = [['read', true], ['read', false], ['write', true], ['write', false]] as const;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
@@ -85,15 +83,10 @@ function main(): void {
   let threshold = 0;
   for (const size of sizes) {
     const frames = Math.max(2000, Math.min(20000, (64 << 20) / size));
-    for (const side of ['read', 'write'] as const) for (const copy of [true, false]) run(side, size, copy, 1000); // warm-up
-    const t: Record<string, number[]> = { rc: [], rv: [], wc: [], wv: [] };
-    for (let r = 0; r < rounds; r++) {
-      t.rc!.push(run('read', size, true, frames));
-      t.rv!.push(run('read', size, false, frames));
-      t.wc!.push(run('write', size, true, frames));
-      t.wv!.push(run('write', size, false, frames));
-    }
-    const [rc, rv, wc, wv] = [median(t.rc!), median(t.rv!), median(t.wc!), median(t.wv!)];
+    for (const [side, copy] of CASES) run(side, size, copy, 1000); // warm-up
+    const samples = CASES.map(() => [] as number[]);
+    for (let r = 0; r < rounds; r++) CASES.forEach(([side, copy], i) => samples[i]!.push(run(side, size, copy, frames)));
+    const [rc, rv, wc, wv] = samples.map(median) as [number, number, number, number];
     if (rc <= rv / 2 && (size & (size - 1)) === 0) threshold = Math.max(threshold, size);
     const f = (x: number, w: number): string => x.toFixed(2).padStart(w);
     console.log(`${String(size).padEnd(10)}${f(rc, 11)}${f(rv, 12)}${f(rc / rv, 14)}${f(wc, 13)}${f(wv, 17)}${f(wc / wv, 18)}`);
