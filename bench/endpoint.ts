@@ -23,7 +23,7 @@ import { Reader, type Frame } from '../src/reader';
 import { Writer } from '../src/writer';
 import { BufferFullError } from '../src/errors';
 import { makePattern, PatternVerifier } from '../src/cli/patterns';
-import { printResult, readStamp, sleepUs, STAMP_BYTES, warmUpFrames, writeStamp } from './result';
+import { measurement, printResult, readStamp, sleepUs, STAMP_BYTES, warmUpFrames, writeStamp } from './result';
 
 const WAIT_MS = 30000;
 /** Frames per writeMany call on the copy path. */
@@ -137,25 +137,6 @@ async function runWriter(name: string, frames: number, size: number, zeroCopy: b
   }
   measure.print();
   return 0;
-}
-
-/** A writer's measurement: from the first frame k at or past the warm-up to the end. */
-function measurement(frames: number): { at(k: number): void; print(): void } {
-  const warm = warmUpFrames(frames);
-  let from = -1;
-  let start = 0n;
-  let cpu = process.cpuUsage();
-  return {
-    at(k) {
-      if (from >= 0 || k < warm) return;
-      from = k;
-      start = process.hrtime.bigint();
-      cpu = process.cpuUsage();
-    },
-    print() {
-      printResult(frames - from, Number(process.hrtime.bigint() - start) / 1e9, 0, cpu, []);
-    },
-  };
 }
 
 /** One frame: acquire → fill (→ stamp) → commit. */

@@ -1,5 +1,5 @@
-// What the TypeScript endpoints share with the native ones (native/bench/report.hpp,
-// native/bench/pattern.hpp): the one JSON result line and the latency timestamp.
+// What the JavaScript endpoints share with the native ones (native/bench/report.hpp,
+// native/bench/pattern.hpp): the one JSON result line, the latency timestamp and the measured part.
 //   {"frames":N,"seconds":S,"errors":E,"cpuSeconds":C[,"latency":{"p50":ns,"p90":ns,"p99":ns,"max":ns,"n":count}]}
 // The first quarter of the frames is a warm-up and not measured (why: native/bench/report.hpp).
 
@@ -38,4 +38,23 @@ export function printResult(frames: number, seconds: number, errors: number, sta
 /** Pauses about `us` microseconds without blocking (timers have millisecond resolution). */
 export function sleepUs(us: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.round(us / 1000))));
+}
+
+/** A writer's measurement: from the first frame k at or past the warm-up to the end. */
+export function measurement(frames: number): { at(k: number): void; print(): void } {
+  const warm = warmUpFrames(frames);
+  let from = -1;
+  let start = 0n;
+  let cpu = process.cpuUsage();
+  return {
+    at(k) {
+      if (from >= 0 || k < warm) return;
+      from = k;
+      start = process.hrtime.bigint();
+      cpu = process.cpuUsage();
+    },
+    print() {
+      printResult(frames - from, Number(process.hrtime.bigint() - start) / 1e9, 0, cpu, []);
+    },
+  };
 }
