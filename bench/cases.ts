@@ -1,12 +1,14 @@
 // The cases of `npm run bench` and how one run of a case is carried out: each endpoint is its own
-// process (native: build/bench/zb_bench, TypeScript: dist/bench/endpoint.js); the reader creates
-// the buffer and says "ready", then the writer starts; each prints one JSON result line.
+// process (native: build/bench/zb_bench, TypeScript: dist/bench/endpoint.js, the addon without the
+// library: dist/bench/addon-endpoint.js); the reader creates the buffer and says "ready", then the
+// writer starts; each prints one JSON result line.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cleanStaleResources } from '../src/diagnostics';
 
-export type Side = 'native' | 'ts';
+/** `addon`: JavaScript calling the addon directly (bench/addon-endpoint.ts; the blocking latency pair only). */
+export type Side = 'native' | 'ts' | 'addon';
 /**
  * The reader's and writer's way (bench/endpoint.ts): `iterator` is the copy path read through
  * frames(), `blocking` the copy path with a reader that blocks its thread in the wait (both
@@ -37,7 +39,10 @@ export interface RunResult extends ProgramResult {
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const NATIVE_PROGRAM = path.join(ROOT, 'build', 'bench', 'zb_bench');
-const TS_PROGRAM = path.join(__dirname, 'endpoint.js');
+const JS_PROGRAM: Record<Exclude<Side, 'native'>, string> = {
+  ts: path.join(__dirname, 'endpoint.js'),
+  addon: path.join(__dirname, 'addon-endpoint.js'),
+};
 const RUN_LIMIT_MS = 180_000;
 
 /** The ring of a case: 4 MiB, or 16 frames when that is larger. */
@@ -102,7 +107,7 @@ interface Proc {
 }
 
 function start(side: Side, args: string[]): Proc {
-  const [file, argv] = side === 'native' ? [NATIVE_PROGRAM, args] : [process.execPath, [TS_PROGRAM, ...args]];
+  const [file, argv] = side === 'native' ? [NATIVE_PROGRAM, args] : [process.execPath, [JS_PROGRAM[side], ...args]];
   const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   return { child, lines: readLines(child), what: `${side} ${args[0]}` };
 }

@@ -80,6 +80,8 @@ function plan(scale: number, intervalUs: number, only: readonly string[]): Case[
   for (const [writer, reader] of PAIRS) latency.push(pair(writer, reader, 'copy'));
   // A TypeScript reader blocking its thread in the wait (a worker thread's way to lowest latency).
   latency.push(pair('ts', 'ts', 'blocking'), pair('native', 'ts', 'blocking'));
+  // The same pair with JavaScript calling the addon directly: what is left without the library.
+  latency.push(pair('addon', 'addon', 'blocking'));
   // What a view per frame costs a small frame's latency (acquire → commit; read → release).
   latency.push(pair('native', 'native', 'zerocopy'), pair('ts', 'ts', 'zerocopy'));
   return only.includes('latency') ? [...groups, latency] : groups;
