@@ -1,11 +1,11 @@
 // Batches through the TS API (docs/library-api.md, "Batches"): readMany/readManySync and the
 // frames() iterator (copies of small frames, zero-copy views of larger ones, ring space, order,
 // timeouts, errors after good frames, frames given back by a loop left early), writeMany/
-// writeManySync (sequences, waits, partial writes, arguments), and the native batch contract.
+// writeManySync (sequences, waits, partial writes, arguments). The native calls beneath them:
+// test/native-batch.test.ts.
 import { after, afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Reader, Writer, BufferFullError, ClosedError, DEFAULT_COPY_MAX_BYTES, InvalidArgumentError, SequenceError, WriterDeadError, type Frame } from '../src/index';
-import { native } from '../src/native';
 import { makePattern } from '../src/cli/patterns';
 import { expectError, expectErrorSync, header, removeLeftovers, sleep, uniqueName, writeSegment } from './helpers';
 
@@ -276,26 +276,5 @@ describe('Writer.writeMany / writeManySync', () => {
     await expectError(() => w.writeMany([null as never]), InvalidArgumentError, 'ZB_INVALID_ARGUMENT', ['frames[0]']);
     expectErrorSync(() => w.writeManySync([fill(1, 1)], Infinity), InvalidArgumentError, 'ZB_INVALID_ARGUMENT');
     assert.equal(w.nextSequence, 1n);
-  });
-});
-
-describe('NativeReader.readBatch / NativeWriter.writeBatchSync contract', () => {
-  it('checks its arrays and reports how much it did', () => {
-    const name = uniqueName();
-    const r = track(native().createReaderSync(name, 0, 4096));
-    const w = track(native().connectWriterSync(name));
-    const pool = new Uint8Array(256);
-    const out = new Float64Array(1 + 4 * 8);
-    assert.throws(() => r.readBatchSync(pool, 257, out, 8, 0, 0), { code: 'ZB_INVALID_ARGUMENT' });
-    assert.throws(() => r.readBatchSync(pool, 0, new Float64Array(8), 8, 0, 0), { code: 'ZB_INVALID_ARGUMENT' });
-    assert.throws(() => r.readBatchSync(pool, 0, new Float32Array(40) as never, 8, 0, 0), { code: 'ZB_INVALID_ARGUMENT' });
-    assert.throws(() => w.writeBatchSync(0, 1, 'x' as never), { code: 'ZB_INVALID_ARGUMENT', message: 'Invalid argument frames[1]: must be a Uint8Array' });
-    assert.equal(w.writeBatchSync(0, 0, new Uint8Array(3), 'x' as never, new Uint8Array(2)), 1, 'stops before the bad element');
-    assert.equal(w.writeBatchSync(0, 0, Uint8Array.of(7, 8)), 1);
-    assert.equal(r.readBatchSync(pool, 10, out, 8, 64, 0), null);
-    assert.deepEqual(Array.from(out.subarray(0, 9)), [2, 0, 1, 3, 10, 0, 2, 2, 13]);
-    assert.deepEqual(Array.from(pool.subarray(13, 15)), [7, 8]);
-    assert.equal(r.readBatchSync(pool, 0, out, 8, 64, 0), null);
-    assert.equal(out[0], 0, 'nothing ready');
   });
 });

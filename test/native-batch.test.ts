@@ -1,0 +1,39 @@
+// The native batch calls beneath Reader.readMany and Writer.writeMany (src/native.ts: readBatchSync,
+// writeBatchSync): how they check their arrays and arguments and report how much they did.
+import { after, afterEach, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { native } from '../src/native';
+import { removeLeftovers, uniqueName } from './helpers';
+
+const open: Array<{ close(): void }> = [];
+function track<T extends { close(): void }>(x: T): T {
+  open.push(x);
+  return x;
+}
+afterEach(() => {
+  for (const x of open.splice(0).reverse()) x.close(); // Writers before their Reader
+});
+after(() => {
+  assert.deepEqual(removeLeftovers(), [], 'closed Readers must leave nothing behind');
+});
+
+describe('NativeReader.readBatch / NativeWriter.writeBatchSync contract', () => {
+  it('checks its arrays and reports how much it did', () => {
+    const name = uniqueName();
+    const r = track(native().createReaderSync(name, 0, 4096));
+    const w = track(native().connectWriterSync(name));
+    const pool = new Uint8Array(256);
+    const out = new Float64Array(1 + 4 * 8);
+    assert.throws(() => r.readBatchSync(pool, 257, out, 8, 0, 0), { code: 'ZB_INVALID_ARGUMENT' });
+    assert.throws(() => r.readBatchSync(pool, 0, new Float64Array(8), 8, 0, 0), { code: 'ZB_INVALID_ARGUMENT' });
+    assert.throws(() => r.readBatchSync(pool, 0, new Float32Array(40) as never, 8, 0, 0), { code: 'ZB_INVALID_ARGUMENT' });
+    assert.throws(() => w.writeBatchSync(0, 1, 'x' as never), { code: 'ZB_INVALID_ARGUMENT', message: 'Invalid argument frames[1]: must be a Uint8Array' });
+    assert.equal(w.writeBatchSync(0, 0, new Uint8Array(3), 'x' as never, new Uint8Array(2)), 1, 'stops before the bad element');
+    assert.equal(w.writeBatchSync(0, 0, Uint8Array.of(7, 8)), 1);
+    assert.equal(r.readBatchSync(pool, 10, out, 8, 64, 0), null);
+    assert.deepEqual(Array.from(out.subarray(0, 9)), [2, 0, 1, 3, 10, 0, 2, 2, 13]);
+    assert.deepEqual(Array.from(pool.subarray(13, 15)), [7, 8]);
+    assert.equal(r.readBatchSync(pool, 0, out, 8, 64, 0), null);
+    assert.equal(out[0], 0, 'nothing ready');
+  });
+});
