@@ -114,7 +114,8 @@ export interface NativeWriter {
   writeSync(data: Uint8Array, timeoutMs: number): bigint;
   /**
    * writeSync(frames[0], timeoutMs), then every further frame while it fits now, in order; returns
-   * how many were written (>= 1). An error after the first frame ends the batch; it recurs when the
+   * how many were written (>= 1; 0 when timeoutMs is 0 and the first frame does not fit now, where
+   * writeSync throws ZB_BUFFER_FULL). An error after the first frame ends the batch; it recurs when the
    * next call starts at that frame. The frames are arguments (an argument costs the addon nothing to
    * fetch, an array element an engine lookup); error messages number them from `indexBase`.
    */

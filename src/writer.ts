@@ -3,7 +3,7 @@
 // The Writer attaches to a buffer created by a Reader; it never creates or unlinks OS resources.
 import './dispose';
 import { native, type NativeWritableFrame, type NativeWriter } from './native';
-import { BufferFullError, ClosedError, InvalidArgumentError, InvalidStateError } from './errors';
+import { ClosedError, InvalidArgumentError, InvalidStateError } from './errors';
 import { awaitNative, callNative } from './error-factory';
 import { DEFAULT_TIMEOUT_MS, validateByteCount, validateData, validateName, validateTimeout, type WriterOptions } from './config';
 import { BufferEndpoint } from './endpoint';
@@ -145,10 +145,10 @@ export class Writer extends BufferEndpoint<NativeWriter> {
     const h = this.handle;
     return this.queue.run('writeMany', async () => {
       for (let i = 0; i < frames.length; ) {
-        try {
-          i += callNative(() => h.writeBatchSync(0, i, ...framesFrom(frames, i)));
-        } catch (err) {
-          if (!(err instanceof BufferFullError) || err.code !== 'ZB_BUFFER_FULL') throw err;
+        const written = callNative(() => h.writeBatchSync(0, i, ...framesFrom(frames, i)));
+        if (written > 0) {
+          i += written;
+        } else {
           await settled(h.write(frames[i]!, t)); // the ring is full: wait for space for this one
           i++;
         }
@@ -164,7 +164,15 @@ export class Writer extends BufferEndpoint<NativeWriter> {
     this.#assertOpen('writeManySync');
     this.queue.assertIdle('writeManySync');
     const h = this.handle;
-    for (let i = 0; i < frames.length; ) i += callNative(() => h.writeBatchSync(t, i, ...framesFrom(frames, i)));
+    for (let i = 0; i < frames.length; ) {
+      let written = callNative(() => h.writeBatchSync(t, i, ...framesFrom(frames, i)));
+      if (written === 0) {
+        // A full ring with a timeout of 0: the single write throws ZB_BUFFER_FULL (or fits by now).
+        callNative(() => h.writeSync(frames[i]!, 0));
+        written = 1;
+      }
+      i += written;
+    }
     return h.nextSequence - 1n;
   }
 

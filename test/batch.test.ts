@@ -267,6 +267,10 @@ describe('Writer.writeMany / writeManySync', () => {
     assert.ok(published > 0n && published < 20n, String(published));
     assert.equal(r.oiebSnapshot().payloadWrittenCount, published);
     await expectError(() => w.writeMany(frames, 20), BufferFullError, 'ZB_BUFFER_FULL');
+    // A timeout of 0: the same error at once, nothing more published.
+    expectErrorSync(() => w.writeManySync(frames, 0), BufferFullError, 'ZB_BUFFER_FULL');
+    await expectError(() => w.writeMany(frames, 0), BufferFullError, 'ZB_BUFFER_FULL');
+    assert.equal(r.oiebSnapshot().payloadWrittenCount, w.nextSequence - 1n);
   });
 
   it('validates its arguments before writing anything', async () => {

@@ -36,4 +36,19 @@ describe('NativeReader.readBatch / NativeWriter.writeBatchSync contract', () => 
     assert.equal(r.readBatchSync(pool, 0, out, 8, 64, 0), null);
     assert.equal(out[0], 0, 'nothing ready');
   });
+
+  it('writeBatchSync with a timeout of 0 writes nothing and returns 0 when the first frame does not fit', () => {
+    const name = uniqueName();
+    const r = track(native().createReaderSync(name, 0, 1024));
+    const w = track(native().connectWriterSync(name));
+    const frame = new Uint8Array(200);
+    let written = 0;
+    for (let n; (n = w.writeBatchSync(0, 0, frame, frame, frame)) > 0; ) written += n;
+    assert.ok(written >= 4, `written ${written}`);
+    assert.equal(w.writeBatchSync(0, 0, frame), 0, 'a full ring is no error with a timeout of 0');
+    assert.equal(w.nextSequence, BigInt(written + 1), 'and publishes nothing');
+    assert.equal(r.oiebSnapshot().payloadWrittenCount, BigInt(written));
+    assert.throws(() => w.writeBatchSync(10, 0, frame), { code: 'ZB_BUFFER_FULL' }, 'with a timeout it is');
+    assert.throws(() => w.writeBatchSync(0, 0, new Uint8Array(4096)), { code: 'ZB_FRAME_TOO_LARGE' }, 'a frame that can never fit still throws');
+  });
 });
