@@ -21,7 +21,6 @@
 import * as net from 'node:net';
 import { Reader, type Frame } from '../src/reader';
 import { Writer } from '../src/writer';
-import { BufferFullError } from '../src/errors';
 import { makePattern, PatternVerifier } from '../src/cli/patterns';
 import { measurement, printResult, readStamp, sleepUs, STAMP_BYTES, warmUpFrames, writeStamp } from './result';
 
@@ -139,15 +138,9 @@ async function runWriter(name: string, frames: number, size: number, zeroCopy: b
   return 0;
 }
 
-/** One frame: acquire → fill (→ stamp) → commit. */
+/** One frame: acquire (at once when there is space) → fill (→ stamp) → commit. */
 async function writeOne(writer: Writer, source: Uint8Array, stamp: boolean): Promise<void> {
-  let f;
-  try {
-    f = writer.acquireSync(source.byteLength, 0); // space available: no wait thread
-  } catch (err) {
-    if (!(err instanceof BufferFullError) || err.code !== 'ZB_BUFFER_FULL') throw err;
-    f = await writer.acquire(source.byteLength);
-  }
+  const f = await writer.acquire(source.byteLength);
   f.data.set(source);
   if (stamp) writeStamp(f.data);
   f.commit();

@@ -1,7 +1,7 @@
 // `zerobuffer write <name>`: connect to an existing buffer and write pattern frames.
 import { performance } from 'node:perf_hooks';
-import { Writer, type WritableFrame } from '../writer';
-import { BufferFullError, ClosedError, ZeroBufferError } from '../errors';
+import { Writer } from '../writer';
+import { ClosedError, ZeroBufferError } from '../errors';
 import { DEFAULT_COPY_MAX_BYTES } from '../read-batch';
 import { retryWhileNotReady } from '../duplex/retry';
 import { fillPattern, makePattern, type Pattern } from './patterns';
@@ -94,19 +94,14 @@ async function writeBatches(writer: Writer, o: WriteOptions, interrupted: () => 
 }
 
 /**
- * Zero-copy: reserve each frame in the ring, fill it in place, publish it. Tries without waiting on
- * the JS thread first; only a full ring goes to the async (wait-thread) wait.
+ * Zero-copy: reserve each frame in the ring, fill it in place, publish it. acquire() takes the
+ * space at once when there is some; only a full ring waits (a thrown BufferFullError per frame
+ * would cost more than the wait).
  */
 async function writeInPlace(writer: Writer, o: WriteOptions, interrupted: () => boolean, published: (n: number) => void, stopped: Promise<void>): Promise<void> {
   for (let k = 0; o.frames === 0 || k < o.frames; k++) {
     if (interrupted()) throw new ClosedError('interrupted');
-    let frame: WritableFrame;
-    try {
-      frame = writer.acquireSync(o.size, 0);
-    } catch (err) {
-      if (!(err instanceof BufferFullError) || err.code !== 'ZB_BUFFER_FULL') throw err;
-      frame = await writer.acquire(o.size, o.timeoutMs);
-    }
+    const frame = await writer.acquire(o.size, o.timeoutMs);
     fillPattern(frame.data, o.pattern, k);
     frame.commit();
     published(k + 1);
