@@ -73,7 +73,7 @@ export function table(figures: Figures, sizes: number[], latencySize: number): {
       ...(['copy', 'zerocopy'] as const).map((p) => get(`throughput/${size}/${p}/native-native/frames`)?.median ?? 0),
     );
     for (const p of ['copy', 'iterator', 'zerocopy', 'socket']) {
-      for (const pair of ['native-native', 'ts-ts', 'native-ts', 'ts-native']) {
+      for (const pair of ['native-native', 'ts-ts', 'native-ts', 'ts-native', 'addon-addon']) {
         const fg = get(`throughput/${size}/${p}/${pair}/frames`);
         if (!fg) continue;
         // The socket has no native pair of its own: it is compared with the faster native path;
@@ -132,9 +132,13 @@ export function targets(figures: Figures, ratios: Record<string, number>, latenc
     const met = atLeast ? r >= goal : r <= goal;
     return `${what.padEnd(58)}${num(r, 2).padStart(6)}   target ${atLeast ? '≥' : '≤'} ${goal}   ${Number.isNaN(r) ? 'not measured' : met ? 'met' : 'NOT met'}`;
   });
-  // Not a target: how close any JavaScript pair can come to the latency targets on this machine.
-  const floor = ratios[`latency/${latencySize}/blocking/addon-addon`];
-  if (floor !== undefined) lines.splice(4, 0, `${'  the same, addon → addon (JavaScript without the library)'.padEnd(58)}${num(floor, 2).padStart(6)}   JavaScript's own floor in this run`);
+  // Not targets: the same pairs in JavaScript without the library (bench/addon-endpoint.ts), how
+  // close any JavaScript pair came on this machine.
+  const floor = (ratio: number, at: number): void => {
+    if (!Number.isNaN(ratio)) lines.splice(at, 0, `${'  the same, addon → addon (JavaScript without the library)'.padEnd(58)}${num(ratio, 2).padStart(6)}   JavaScript's own floor in this run`);
+  };
+  floor((figures['throughput/1048576/zerocopy/addon-addon/MBps']?.median ?? NaN) / mc, 5);
+  floor(ratios[`latency/${latencySize}/blocking/addon-addon`] ?? NaN, 4);
   return lines;
 }
 
