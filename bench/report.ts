@@ -139,6 +139,7 @@ export function targets(figures: Figures, ratios: Record<string, number>, latenc
   };
   floor((figures['throughput/1048576/zerocopy/addon-addon/MBps']?.median ?? NaN) / mc, 5);
   floor(ratios[`latency/${latencySize}/blocking/addon-addon`] ?? NaN, 4);
+  floor((figures['throughput/1024/copy/addon-addon/frames']?.median ?? NaN) / best(1024), 1);
   return lines;
 }
 

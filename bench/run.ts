@@ -71,7 +71,8 @@ function plan(scale: number, intervalUs: number, only: readonly string[]): Case[
     for (const p of PATHS) for (const [writer, reader] of PAIRS) g.push({ kind: 'pair', writer, reader, path: p, size, frames: framesOf(size, p, scale) });
     // What frames() costs over readMany, where it can show: small frames.
     if (size <= 1024) g.push({ kind: 'pair', writer: 'ts', reader: 'ts', path: 'iterator', size, frames: framesOf(size, 'iterator', scale) });
-    // The 1 MiB target's pair in JavaScript that calls the addon directly: what is left without the library.
+    // The targets' pairs in JavaScript that calls the addon directly: what is left without the library.
+    if (size === 1024) g.push({ kind: 'pair', writer: 'addon', reader: 'addon', path: 'copy', size, frames: framesOf(size, 'copy', scale) });
     if (size === 1048576) g.push({ kind: 'pair', writer: 'addon', reader: 'addon', path: 'zerocopy', size, frames: framesOf(size, 'zerocopy', scale) });
     g.push({ kind: 'socket', size, frames: framesOf(size, 'socket', scale) }, { kind: 'memcpy', size, seconds: Math.max(0.05, 0.3 * scale) });
     return g;
