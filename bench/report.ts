@@ -135,7 +135,7 @@ export function targets(figures: Figures, ratios: Record<string, number>, latenc
   // Not targets: the same pairs in JavaScript without the library (bench/addon-endpoint.ts), how
   // close any JavaScript pair came on this machine.
   const floor = (ratio: number, at: number): void => {
-    if (!Number.isNaN(ratio)) lines.splice(at, 0, `${'  the same, addon → addon (JavaScript without the library)'.padEnd(58)}${num(ratio, 2).padStart(6)}   JavaScript's own floor in this run`);
+    if (!Number.isNaN(ratio)) lines.splice(at, 0, `${'  the same, addon → addon (JavaScript without the library)'.padEnd(58)}${num(ratio, 2).padStart(6)}   not a target: JavaScript itself, this run`);
   };
   floor((figures['throughput/1048576/zerocopy/addon-addon/MBps']?.median ?? NaN) / mc, 5);
   floor(ratios[`latency/${latencySize}/blocking/addon-addon`] ?? NaN, 4);
