@@ -194,6 +194,22 @@ describe('fromNative maps codes to classes without parsing messages (§9)', () =
     assert.ok(fromNative('boom') instanceof Error);
   });
 
+  it("keeps the native throw site as the stack, under the mapped class's name, and leaves stackTraceLimit alone", () => {
+    const limit = Error.stackTraceLimit;
+    const native = Object.assign(new Error('Buffer is full: required 8 bytes'), { code: 'ZB_BUFFER_FULL' });
+    const e = fromNative(native);
+    assert.equal(Error.stackTraceLimit, limit);
+    const lines = String(e.stack).split('\n');
+    assert.equal(lines[0], 'BufferFullError: Buffer is full: required 8 bytes');
+    assert.deepEqual(lines.slice(1), native.stack!.split('\n').slice(1));
+    assert.match(lines[1]!, /config\.test/, 'the first frame is where the native error was made');
+    assert.ok(!Object.keys(e).includes('stack'), 'not enumerable');
+    e.stack = 'replaced';
+    assert.equal(e.stack, 'replaced');
+    const plain = fromNative({ code: 'ZB_CLOSED', message: 'closed' });
+    assert.match(String(plain.stack), /^ClosedError: closed\n\s+at /, 'a non-Error keeps a stack of its own');
+  });
+
   it('SequenceError default message is exact', () => {
     assert.equal(new SequenceError(4n, 5n).message, 'Sequence error: expected 4, got 5');
   });
