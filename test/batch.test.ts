@@ -3,23 +3,13 @@
 // timeouts, errors after good frames, frames given back by a loop left early), writeMany/
 // writeManySync (sequences, waits, partial writes, arguments). The native calls beneath them:
 // test/native-batch.test.ts.
-import { after, afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Reader, Writer, BufferFullError, ClosedError, DEFAULT_COPY_MAX_BYTES, InvalidArgumentError, SequenceError, WriterDeadError, type Frame } from '../src/index';
 import { makePattern } from '../src/cli/patterns';
-import { expectError, expectErrorSync, header, removeLeftovers, sleep, uniqueName, writeSegment } from './helpers';
+import { closeAfterEachTest, expectError, expectErrorSync, header, sleep, uniqueName, writeSegment } from './helpers';
 
-const open: Array<{ close(): void }> = [];
-function track<T extends { close(): void }>(x: T): T {
-  open.push(x);
-  return x;
-}
-afterEach(() => {
-  for (const x of open.splice(0).reverse()) x.close(); // Writers before their Reader
-});
-after(() => {
-  assert.deepEqual(removeLeftovers(), [], 'closed Readers must leave nothing behind');
-});
+const track = closeAfterEachTest();
 
 async function pair(payloadSize: number): Promise<{ name: string; r: Reader; w: Writer }> {
   const name = uniqueName();

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after, afterEach } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import { ZeroBufferError, type ErrorCode } from '../src/errors';
 import { fillPattern } from '../src/cli/patterns';
@@ -78,6 +79,25 @@ export function removeLeftovers(): string[] {
     }
   }
   return removed;
+}
+
+/**
+ * Registers the calling test file's hooks for what its tests open and returns `track`: a tracked
+ * object is closed after its test, the last opened first (Writers before their Reader), and the
+ * file ends with nothing of its names left behind.
+ */
+export function closeAfterEachTest(): <T extends { close(): void }>(x: T) => T {
+  const open: Array<{ close(): void }> = [];
+  afterEach(() => {
+    for (const x of open.splice(0).reverse()) x.close();
+  });
+  after(() => {
+    assert.deepEqual(removeLeftovers(), [], 'closed Readers must leave nothing behind');
+  });
+  return (x) => {
+    open.push(x);
+    return x;
+  };
 }
 
 /** Entries of /dev/shm and /tmp/zerobuffer containing `prefix`. */

@@ -1,21 +1,11 @@
 // The native batch calls beneath Reader.readMany and Writer.writeMany (src/native.ts: readBatchSync,
 // writeBatchSync): how they check their arrays and arguments and report how much they did.
-import { after, afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { native } from '../src/native';
-import { removeLeftovers, uniqueName } from './helpers';
+import { closeAfterEachTest, uniqueName } from './helpers';
 
-const open: Array<{ close(): void }> = [];
-function track<T extends { close(): void }>(x: T): T {
-  open.push(x);
-  return x;
-}
-afterEach(() => {
-  for (const x of open.splice(0).reverse()) x.close(); // Writers before their Reader
-});
-after(() => {
-  assert.deepEqual(removeLeftovers(), [], 'closed Readers must leave nothing behind');
-});
+const track = closeAfterEachTest();
 
 describe('NativeReader.readBatch / NativeWriter.writeBatchSync contract', () => {
   it('checks its arrays and reports how much it did', () => {
