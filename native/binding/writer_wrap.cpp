@@ -98,20 +98,17 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
   }
 
   // writeBatchSync(timeoutMs, indexBase, ...frames): writeSync(frames[0], timeoutMs), then every
-  // further frame while it fits now, in order. The frames are arguments rather than an array: an
-  // argument costs nothing to fetch, an array element a property lookup through the engine (about
-  // as much as the rest of the frame's write). Returns how many were written; an error after the
-  // first ends the batch (it recurs when the next call starts at that frame). With a timeout of 0, a
-  // first frame that does not fit now is not an error: 0 frames were written (a full ring is the
-  // usual state of a Writer ahead of its Reader, and a thrown error costs 20–50 µs). `indexBase`
-  // numbers the frames in error messages (frames[indexBase + i]).
+  // further frame while it fits now, in order. The frames are arguments: an argument costs nothing
+  // to fetch, an array element an engine lookup (as much as the rest of the write). Returns how many
+  // were written — 0 when the timeout is 0 and the first does not fit (a full ring is a Writer's
+  // usual state, a thrown error costs 20–50 µs); an error after the first ends the batch (it recurs
+  // when the next call starts at that frame). Errors name frames[indexBase + i].
   Napi::Value WriteBatchSync(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
       const char* op = "writeBatchSync";
       checkCanWrite(op, false);
       const double timeout = validateTimeout(info[0], false);
-      const int64_t deadline = deadlineAfterMs(timeout);
       const int64_t base = int64_t(validateCount(info[1], "indexBase"));
       const size_t n = info.Length() < 2 ? 0 : info.Length() - 2;
       size_t i = 0;
@@ -120,7 +117,7 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
         if (i == 0) {
           const ByteSpan b = bytesOf(env, v, "frames", base);
           if (timeout > 0) {
-            s_->write(b.data, b.length, deadline, op);
+            s_->write(b.data, b.length, deadlineAfterMs(timeout), op);
           } else {
             const PlannedFrame f = s_->plan(b.length, op);
             if (!s_->spaceNow(f, true)) break;
