@@ -13,6 +13,7 @@
 #include "posix/clock.hpp"
 #include "posix/os_error.hpp"
 #include "posix/pid.hpp"
+#include "posix/ring_copy.hpp"
 #include "posix/sem_waiter.hpp"
 #include "posix/semaphore.hpp"
 
@@ -186,7 +187,7 @@ void WriterSession::awaitSpace(const PlannedFrame& f, int64_t deadlineNs, bool p
 
 uint64_t WriterSession::completeWrite(const PlannedFrame& f, const uint8_t* src) {
   checkCurrent(f);
-  std::memmove(f.data, src, size_t(f.size));  // memmove: src may itself be a ring view
+  copyIntoRing(f.data, src, size_t(f.size));
   return publish(f);
 }
 

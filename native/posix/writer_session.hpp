@@ -77,7 +77,7 @@ class WriterSession final : public SessionBase {
   // W5 until the monotonic deadline, polling before it sleeps unless the caller just did:
   // ZB_BUFFER_FULL, ZB_READER_DEAD, ZB_CLOSED, ...
   void awaitSpace(const PlannedFrame& f, int64_t deadlineNs, bool poll = true);
-  // W6–W12 with the payload copied (memmove) from `src`, f.size bytes. Returns the sequence.
+  // W6–W12 with the payload copied from `src` (copyIntoRing), f.size bytes. Returns the sequence.
   uint64_t completeWrite(const PlannedFrame& f, const uint8_t* src);
   // Remembers `f` as the pending frame (end of §10.1 step 1).
   const PlannedFrame& completeAcquire(const PlannedFrame& f);
