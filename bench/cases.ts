@@ -20,6 +20,7 @@ export type Case =
   | { kind: 'pair'; writer: Side; reader: Side; path: Path; size: number; frames: number; latency?: { intervalUs: number } }
   | { kind: 'socket'; size: number; frames: number }
   | { kind: 'memcpy'; size: number; seconds: number }
+  | { kind: 'pipeline'; size: number; frames: number }
   | { kind: 'pingpong'; samples: number; intervalUs: number };
 
 /** What a program printed. */
@@ -59,6 +60,8 @@ export function caseKey(c: Case): string {
       return `throughput/${c.size}/socket/ts-ts`;
     case 'memcpy':
       return `memcpy/${c.size}`;
+    case 'pipeline':
+      return `pipeline/${c.size}`;
     case 'pingpong':
       return 'latency/semaphore-ping-pong';
   }
@@ -71,6 +74,8 @@ export async function runCase(c: Case): Promise<RunResult> {
   switch (c.kind) {
     case 'memcpy':
       return run(start('native', ['memcpy', String(c.size), String(ringBytes(c.size)), String(c.seconds)]));
+    case 'pipeline':
+      return run(start('native', ['pipeline', String(c.size), String(ringBytes(c.size)), String(c.frames)]));
     case 'pingpong':
       return run(start('native', ['pingpong', String(c.samples), String(c.intervalUs)]));
     case 'socket': {

@@ -92,8 +92,12 @@ export function table(figures: Figures, sizes: number[], latencySize: number): {
         );
       }
     }
-    const mc = get(`memcpy/${size}/MBps`);
-    if (mc) lines.push(`${sizeLabel(size).padEnd(7)}${'memcpy'.padEnd(27)}${''.padStart(12)}${num(mc.median, 1).padStart(10)}${spread(mc).padStart(8)}`);
+    const anchor = (label: string, fg: Figure | undefined, frames = ''): void => {
+      if (fg) lines.push(`${sizeLabel(size).padEnd(7)}${label.padEnd(27)}${frames.padStart(12)}${num(fg.median, 1).padStart(10)}${spread(fg).padStart(8)}`);
+    };
+    const pipeline = get(`pipeline/${size}/frames`);
+    if (pipeline) anchor('pipeline  memcpy → memcmp', get(`pipeline/${size}/MBps`), num(pipeline.median));
+    anchor('memcpy', get(`memcpy/${size}/MBps`));
   }
   lines.push('');
   lines.push(`${`latency (${sizeLabel(latencySize)}, one way)`.padEnd(34)}${'p50'.padStart(12)}${'p90'.padStart(10)}${'p99'.padStart(10)}   × ping-pong p50`);
@@ -133,10 +137,11 @@ export function targets(figures: Figures, ratios: Record<string, number>, latenc
     return `${what.padEnd(58)}${num(r, 2).padStart(6)}   target ${atLeast ? '≥' : '≤'} ${goal}   ${Number.isNaN(r) ? 'not measured' : met ? 'met' : 'NOT met'}`;
   });
   // Not targets: the same pairs in JavaScript without the library (bench/addon-endpoint.ts), how
-  // close any JavaScript pair came on this machine.
-  const floor = (ratio: number, at: number): void => {
-    if (!Number.isNaN(ratio)) lines.splice(at, 0, `${'  the same, addon → addon (JavaScript without the library)'.padEnd(58)}${num(ratio, 2).padStart(6)}   not a target: JavaScript itself, this run`);
+  // close any JavaScript pair came on this machine; for 1 MiB also the pipeline with no protocol.
+  const floor = (ratio: number, at: number, what = 'addon → addon (JavaScript without the library)', why = 'JavaScript itself'): void => {
+    if (!Number.isNaN(ratio)) lines.splice(at, 0, `${`  the same, ${what}`.padEnd(58)}${num(ratio, 2).padStart(6)}   not a target: ${why}, this run`);
   };
+  floor((figures['pipeline/1048576/MBps']?.median ?? NaN) / mc, 5, 'memcpy → memcmp pipeline, no protocol', "these CPUs' own");
   floor((figures['throughput/1048576/zerocopy/addon-addon/MBps']?.median ?? NaN) / mc, 5);
   floor(ratios[`latency/${latencySize}/blocking/addon-addon`] ?? NaN, 4);
   floor((figures['throughput/1024/copy/addon-addon/frames']?.median ?? NaN) / best(1024), 1);

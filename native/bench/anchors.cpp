@@ -1,7 +1,9 @@
 // The C anchors of the benchmark table: a named-semaphore ping-pong between two processes (the
-// one-way wake-up latency floor) and memcpy bandwidth for a frame size.
+// one-way wake-up latency floor), memcpy bandwidth for a frame size, and a memcpy → memcmp pipeline
+// between two processes (the zero-copy path's floor on this machine's CPUs).
 #include <fcntl.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -13,8 +15,10 @@
 #include <vector>
 
 #include "bench/frames.hpp"
+#include "bench/pattern.hpp"
 #include "bench/report.hpp"
 #include "posix/clock.hpp"
+#include "posix/spin.hpp"
 
 namespace zb::bench {
 namespace {
@@ -102,6 +106,72 @@ int runMemcpy(uint64_t size, uint64_t ringBytes, double seconds) {
   }
   printResult(copies, double(now - start) / 1e9, 0, cpuStart, {});
   return 0;
+}
+
+namespace {
+
+// Spins until `ready` holds; false once `deadline` passed (the other process is gone or stuck).
+template <typename F>
+bool spinUntil(F&& ready, int64_t deadline) {
+  for (uint32_t i = 1;; ++i) {
+    if (ready()) return true;
+    cpuRelax();
+    if (i % 4096 == 0 && monotonicNs() >= deadline) return false;
+  }
+}
+
+struct PipelineShared {
+  alignas(64) uint64_t written;  // frames the writer has filled
+  alignas(64) uint64_t read;     // frames the reader has verified
+  alignas(64) double seconds;    // the reader's measured part
+  uint64_t errors;
+};
+
+}  // namespace
+
+int runPipeline(uint64_t size, uint64_t ringBytes, uint64_t frames) {
+  const uint64_t slots = ringBytes / size > 0 ? ringBytes / size : 1;
+  const size_t bytes = sizeof(PipelineShared) + size_t(slots * size);
+  void* mem = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) return 1;
+  std::memset(mem, 0, bytes);  // touched before timing, as the ring is
+  auto* shared = static_cast<PipelineShared*>(mem);
+  uint8_t* ring = static_cast<uint8_t*>(mem) + sizeof(PipelineShared);
+  const Pattern pattern(size);
+  const uint64_t warm = warmUpFrames(frames);
+  const int64_t deadline = monotonicNs() + int64_t(60) * 1000 * kNsPerMs;
+  const pid_t child = fork();
+  if (child < 0) return 1;
+  if (child == 0) {  // the reader: verifies each frame in place, then frees its slot
+    int64_t first = 0;
+    for (uint64_t k = 0; k < frames; ++k) {
+      if (!spinUntil([&] { return __atomic_load_n(&shared->written, __ATOMIC_ACQUIRE) > k; }, deadline)) _exit(1);
+      if (k == warm) first = monotonicNs();
+      if (!pattern.matches(ring + (k % slots) * size, k, 0)) shared->errors++;
+      __atomic_store_n(&shared->read, k + 1, __ATOMIC_RELEASE);
+    }
+    shared->seconds = double(monotonicNs() - first) / 1e9;
+    _exit(0);
+  }
+  bool stuck = false;
+  double cpuStart = 0;
+  for (uint64_t k = 0; k < frames; ++k) {  // the writer: fills a free slot, publishes it
+    if (k == warm) cpuStart = cpuSeconds();
+    stuck = !spinUntil([&] { return k - __atomic_load_n(&shared->read, __ATOMIC_ACQUIRE) < slots; }, deadline);
+    if (stuck) break;
+    std::memcpy(ring + (k % slots) * size, pattern.frame(k), size_t(size));
+    __atomic_store_n(&shared->written, k + 1, __ATOMIC_RELEASE);
+  }
+  if (stuck) kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  const bool ok = !stuck && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  // The reader's frames and time, as a pair reports them; the CPU time is the writer's.
+  const uint64_t errors = ok ? shared->errors : 1;
+  const double seconds = shared->seconds;
+  munmap(mem, bytes);
+  printResult(frames - 1 - warm, seconds, errors, cpuStart, {});
+  return errors == 0 ? 0 : 1;
 }
 
 }  // namespace zb::bench

@@ -23,5 +23,10 @@ int runWriter(const FrameArgs& a);
 int runPingPong(uint64_t samples, uint64_t intervalUs);
 // memcpy of `size`-byte blocks cycling through two ringBytes-sized buffers for about `seconds`.
 int runMemcpy(uint64_t size, uint64_t ringBytes, double seconds);
+// `frames` frames of `size` bytes from one process to another through ringBytes of shared memory,
+// with no protocol: the writer memcpy's the pattern frame into a free slot, the reader memcmp's it
+// in place, both spin on two counters. The floor of any zero-copy pair whose writer fills with
+// memcpy, on this machine's CPUs (docs/performance.md, "The 1 MiB cliff").
+int runPipeline(uint64_t size, uint64_t ringBytes, uint64_t frames);
 
 }  // namespace zb::bench

@@ -4,6 +4,7 @@
 //   zb_bench writer   <name> <frames> <size> <copy|zerocopy> <latency 0|1> <intervalUs>
 //   zb_bench pingpong <samples> <intervalUs>
 //   zb_bench memcpy   <size> <ringBytes> <seconds>
+//   zb_bench pipeline <size> <ringBytes> <frames>
 //
 // Each prints one JSON result line (report.hpp); a reader prints "ready" first, once its buffer
 // exists. Exit code 0 only when every frame arrived and matched. A native reader always blocks in
@@ -23,7 +24,7 @@ namespace {
 uint64_t num(const char* s) { return std::strtoull(s, nullptr, 10); }
 
 int usage() {
-  std::fprintf(stderr, "usage: zb_bench reader|writer|pingpong|memcpy ... (see native/bench/main.cpp)\n");
+  std::fprintf(stderr, "usage: zb_bench reader|writer|pingpong|memcpy|pipeline ... (see native/bench/main.cpp)\n");
   return 2;
 }
 
@@ -43,6 +44,7 @@ int dispatch(int argc, char** argv) {
   }
   if (cmd == "pingpong" && argc == 4) return zb::bench::runPingPong(num(argv[2]), num(argv[3]));
   if (cmd == "memcpy" && argc == 5) return zb::bench::runMemcpy(num(argv[2]), num(argv[3]), std::strtod(argv[4], nullptr));
+  if (cmd == "pipeline" && argc == 5) return zb::bench::runPipeline(num(argv[2]), num(argv[3]), num(argv[4]));
   return usage();
 }
 
