@@ -39,8 +39,9 @@ inline bool cpuHasErms() {
 // memmove(dst, src, n) for a payload going into the ring.
 inline void copyIntoRing(uint8_t* dst, const uint8_t* src, size_t n) {
 #if defined(__x86_64__)
-  // A forward copy needs disjoint ranges; src may be a view of this very ring (memmove then).
-  const bool disjoint = dst + n <= src || src + n <= dst;
+  // A forward copy needs disjoint ranges: overlapping ones (which no protocol path produces) take memmove.
+  const uintptr_t d = reinterpret_cast<uintptr_t>(dst), s = reinterpret_cast<uintptr_t>(src);
+  const bool disjoint = d + n <= s || s + n <= d;
   if (n >= kRepMovsbMinBytes && disjoint && cpuHasErms()) {
     asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
     return;
