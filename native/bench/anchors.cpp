@@ -45,6 +45,23 @@ struct Shared {
   int64_t stamp[2];  // [0] parent → child, [1] child → parent
 };
 
+// Spins until `ready` holds; false once `deadline` passed (the other process is gone or stuck).
+template <typename F>
+bool spinUntil(F&& ready, int64_t deadline) {
+  for (uint32_t i = 1;; ++i) {
+    if (ready()) return true;
+    cpuRelax();
+    if (i % 4096 == 0 && monotonicNs() >= deadline) return false;
+  }
+}
+
+struct PipelineShared {
+  alignas(64) uint64_t written;  // frames the writer has filled
+  alignas(64) uint64_t read;     // frames the reader has verified
+  alignas(64) double seconds;    // the reader's measured part
+  uint64_t errors;
+};
+
 }  // namespace
 
 int runPingPong(uint64_t samples, uint64_t intervalUs) {
@@ -107,27 +124,6 @@ int runMemcpy(uint64_t size, uint64_t ringBytes, double seconds) {
   printResult(copies, double(now - start) / 1e9, 0, cpuStart, {});
   return 0;
 }
-
-namespace {
-
-// Spins until `ready` holds; false once `deadline` passed (the other process is gone or stuck).
-template <typename F>
-bool spinUntil(F&& ready, int64_t deadline) {
-  for (uint32_t i = 1;; ++i) {
-    if (ready()) return true;
-    cpuRelax();
-    if (i % 4096 == 0 && monotonicNs() >= deadline) return false;
-  }
-}
-
-struct PipelineShared {
-  alignas(64) uint64_t written;  // frames the writer has filled
-  alignas(64) uint64_t read;     // frames the reader has verified
-  alignas(64) double seconds;    // the reader's measured part
-  uint64_t errors;
-};
-
-}  // namespace
 
 int runPipeline(uint64_t size, uint64_t ringBytes, uint64_t frames) {
   const uint64_t slots = ringBytes / size > 0 ? ringBytes / size : 1;
