@@ -7,7 +7,7 @@
 #include <iterator>
 
 #include "binding/js_util.hpp"
-#include "binding/uring_read.hpp"
+#include "binding/async_wait_mode.hpp"
 #include "posix/inspect.hpp"
 #include "posix/pid.hpp"
 #include "posix/stale.hpp"
@@ -180,7 +180,7 @@ Napi::Value ErrorCodes(const Napi::CallbackInfo& info) {
   return a;
 }
 
-// Which path asynchronous reads wait on (ZEROBUFFER_ASYNC_WAIT; uring_read.hpp), for tests and
+// Which path asynchronous reads wait on (ZEROBUFFER_ASYNC_WAIT; async_wait_mode.hpp), for tests and
 // diagnostics: { mode: 'uring' | 'thread', requested, reason }.
 Napi::Value AsyncWait(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

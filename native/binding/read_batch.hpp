@@ -1,4 +1,5 @@
-// The arguments of a Reader's batch calls (readBatch, readBatchSync, pollBatch), checked.
+// The arguments of a Reader's batch calls (readBatch, readBatchSync, pollBatch), checked, and a
+// batch's arrays held while an asynchronous read waits.
 #pragma once
 #include <napi.h>
 
@@ -53,6 +54,33 @@ struct BatchArgs {
   BatchTarget target() const {
     return BatchTarget{const_cast<uint8_t*>(poolBytes.data), poolBytes.length, size_t(used), outData, maxFrames, copyMax};
   }
+};
+
+// A batch's arrays held across an asynchronous wait: only references are kept, and target() looks
+// the arrays up again once the wait is over — they may have been detached or resized meanwhile.
+class HeldBatch {
+ public:
+  HeldBatch(Napi::Env env, const BatchArgs& a)
+      : pool_(Napi::Persistent(Napi::Uint8Array(env, a.pool))),
+        out_(Napi::Persistent(Napi::Float64Array(env, a.out))),
+        used_(size_t(a.used)),
+        maxFrames_(a.maxFrames),
+        copyMax_(a.copyMax) {}
+
+  BatchTarget target() const {
+    Napi::Uint8Array pool = pool_.Value().As<Napi::Uint8Array>();
+    Napi::Float64Array out = out_.Value().As<Napi::Float64Array>();
+    if (used_ > pool.ByteLength() || out.ElementLength() < 1 + kEntry * maxFrames_) {
+      throw ZbError(code::kInvalidArgument, "Invalid argument pool/out: detached or resized while the read waited");
+    }
+    return BatchTarget{pool.Data(), pool.ByteLength(), used_, out.Data(), maxFrames_, copyMax_};
+  }
+
+ private:
+  Napi::Reference<Napi::Uint8Array> pool_;
+  Napi::Reference<Napi::Float64Array> out_;
+  size_t used_;
+  uint64_t maxFrames_, copyMax_;
 };
 
 }  // namespace zb::js

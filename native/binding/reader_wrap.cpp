@@ -6,6 +6,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "binding/async_wait_mode.hpp"
 #include "binding/read_batch.hpp"
 #include "binding/session_wrap.hpp"
 #include "binding/uring_read.hpp"
@@ -202,11 +203,7 @@ class ReadTask : public SessionTask<ReaderWrap>, public UringCompletion {
  public:
   ReadTask(Napi::Env env, Napi::Object self, ReaderWrap* wrap, double timeout, std::optional<BatchArgs> batch)
       : SessionTask(env, self, wrap), timeout_(timeout) {
-    if (batch) {
-      pool_ = Napi::Persistent(Napi::Uint8Array(env, batch->pool));
-      out_ = Napi::Persistent(Napi::Float64Array(env, batch->out));
-      batch_ = BatchTarget{nullptr, 0, size_t(batch->used), nullptr, batch->maxFrames, batch->copyMax};
-    }
+    if (batch) batch_.emplace(env, *batch);
   }
 
  private:
@@ -224,15 +221,7 @@ class ReadTask : public SessionTask<ReaderWrap>, public UringCompletion {
 
   Napi::Value settle(Napi::Env env) override {
     if (!batch_) return ready_ ? Napi::Value(wrap_->makeFrame(env, s_->consumeReady())) : env.Null();
-    BatchTarget t = *batch_;  // the arrays are looked up again: only their references were kept
-    Napi::Uint8Array pool = pool_.Value().As<Napi::Uint8Array>();
-    Napi::Float64Array out = out_.Value().As<Napi::Float64Array>();
-    if (t.used > pool.ByteLength() || out.ElementLength() < 1 + kEntry * t.maxFrames) {
-      throw ZbError(code::kInvalidArgument, "Invalid argument pool/out: detached or resized while the read waited");
-    }
-    t.pool = pool.Data();
-    t.poolLength = pool.ByteLength();
-    t.out = out.Data();
+    const BatchTarget t = batch_->target();
     if (!ready_) {
       t.out[0] = 0;
       return env.Null();
@@ -242,9 +231,7 @@ class ReadTask : public SessionTask<ReaderWrap>, public UringCompletion {
 
   double timeout_;
   bool ready_ = false;
-  std::optional<BatchTarget> batch_;
-  Napi::Reference<Napi::Uint8Array> pool_;
-  Napi::Reference<Napi::Float64Array> out_;
+  std::optional<HeldBatch> batch_;
 };
 
 Napi::Value ReaderWrap::Read(const Napi::CallbackInfo& info) {

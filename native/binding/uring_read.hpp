@@ -24,15 +24,6 @@ struct uv_handle_s;
 
 namespace zb::js {
 
-// Which path asynchronous waits take (ZEROBUFFER_ASYNC_WAIT = thread | uring | auto, default
-// auto: uring where the kernel supports it).
-struct AsyncWaitMode {
-  bool uring;           // the path in use
-  std::string requested;  // "auto", "thread" or "uring"
-  std::string reason;   // why io_uring is not used (empty when it is)
-};
-const AsyncWaitMode& asyncWaitMode();
-
 // How a wait ends; called once per start(), on the JS thread. env is null during environment
 // teardown (no JS may run; the receiver only frees itself).
 class UringCompletion {
