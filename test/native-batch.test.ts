@@ -1,5 +1,6 @@
 // The native batch calls beneath Reader.readMany and Writer.writeMany (src/native.ts: readBatchSync,
-// writeBatchSync): how they check their arrays and arguments and report how much they did.
+// writeBatchSync): how they check their arrays and arguments and report how much they did, and a
+// batch whose arrays changed while an asynchronous read waited.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { native } from '../src/native';
@@ -40,5 +41,21 @@ describe('NativeReader.readBatch / NativeWriter.writeBatchSync contract', () => 
     assert.equal(r.oiebSnapshot().payloadWrittenCount, BigInt(written));
     assert.throws(() => w.writeBatchSync(10, 0, frame), { code: 'ZB_BUFFER_FULL' }, 'with a timeout it is');
     assert.throws(() => w.writeBatchSync(0, 0, new Uint8Array(4096)), { code: 'ZB_FRAME_TOO_LARGE' }, 'a frame that can never fit still throws');
+  });
+
+  it('an asynchronous readBatch whose pool was detached while it waited rejects and keeps the frame', async () => {
+    const name = uniqueName();
+    const r = track(native().createReaderSync(name, 0, 4096));
+    const w = track(native().connectWriterSync(name));
+    const pool = new Uint8Array(256);
+    const out = new Float64Array(1 + 4 * 8);
+    const waiting = r.readBatch(pool, 10, out, 8, 64, 2000);
+    native().detachArrayBuffer(pool.buffer);
+    w.writeSync(Uint8Array.of(5, 6), 1000);
+    await assert.rejects(waiting, { code: 'ZB_INVALID_ARGUMENT', message: 'Invalid argument pool/out: detached or resized while the read waited' });
+    const fresh = new Uint8Array(256);
+    assert.equal(r.readBatchSync(fresh, 0, out, 8, 64, 1000), null);
+    assert.deepEqual(Array.from(out.subarray(0, 5)), [1, 0, 1, 2, 0], 'the frame is read by the next call');
+    assert.deepEqual(Array.from(fresh.subarray(0, 2)), [5, 6]);
   });
 });

@@ -221,7 +221,13 @@ class ReadTask : public SessionTask<ReaderWrap>, public UringCompletion {
 
   Napi::Value settle(Napi::Env env) override {
     if (!batch_) return ready_ ? Napi::Value(wrap_->makeFrame(env, s_->consumeReady())) : env.Null();
-    const BatchTarget t = batch_->target();
+    BatchTarget t;
+    try {
+      t = batch_->target();
+    } catch (const ZbError&) {
+      if (ready_) s_->returnReady();  // the frame stays for the next read
+      throw;
+    }
     if (!ready_) {
       t.out[0] = 0;
       return env.Null();

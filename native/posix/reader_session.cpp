@@ -166,6 +166,10 @@ ReadFrame ReaderSession::consumeReady() {
   return core_.consume();
 }
 
+void ReaderSession::returnReady() {
+  if (!closing_) semPostOnce(semW_);
+}
+
 std::optional<ReadFrame> ReaderSession::tryReadNow() {
   std::lock_guard<std::mutex> g(mu_);  // one lock for R1, the post and R2–R13: this runs per frame
   return tryReadLocked();

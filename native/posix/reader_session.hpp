@@ -46,6 +46,9 @@ class ReaderSession final : public SessionBase {
   sem_t* dataSemaphore() const { return semW_; }
   // R2–R13 for the post awaitFrame consumed.
   ReadFrame consumeReady();
+  // Instead of consumeReady, when the caller cannot take the frame after all: the post goes back to
+  // sem-w, so the next read finds the frame (no-op once closing: close discards what is unread).
+  void returnReady();
   // Both: nullopt on timeout.
   std::optional<ReadFrame> read(double timeoutMs) {
     return awaitFrame(timeoutMs) ? std::optional<ReadFrame>(consumeReady()) : std::nullopt;
