@@ -183,6 +183,11 @@ export interface NativeBinding {
    */
   detachArrayBuffer(buffer: ArrayBuffer): void;
   /**
+   * `target.set(source, offset)` with the copy the addon uses into the ring (large copies with
+   * `rep movsb`); overlapping ranges as by memmove. ZB_INVALID_ARGUMENT when it does not fit.
+   */
+  copyBytes(target: Uint8Array, offset: number, source: Uint8Array): void;
+  /**
    * How asynchronous reads wait (ZEROBUFFER_ASYNC_WAIT = thread | uring | auto, read once per
    * process): `uring` on the event loop through io_uring FUTEX_WAIT (Linux >= 6.7), `thread` on
    * the Reader's wait thread; `reason` says why io_uring is not used.

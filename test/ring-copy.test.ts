@@ -1,9 +1,12 @@
 // The copy path's payload copy into the ring (native/posix/ring_copy.hpp): frames around the size
 // from which it copies with `rep movsb`, from sources at odd addresses into ring positions that are
 // not line-aligned, and from a zero-copy view of the very ring being written — every byte read back.
+// WritableFrame.set fills an acquired frame with the same copy: pieces at offsets, a source inside
+// the frame itself (memmove), and the arguments it refuses without touching the frame.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Reader, Writer, type Frame } from '../src/index';
+import { ClosedError, InvalidArgumentError, InvalidStateError, Reader, Writer, type Frame } from '../src/index';
+import { native } from '../src/native';
 import { makePattern } from '../src/cli/patterns';
 import { closeAfterEachTest, uniqueName } from './helpers';
 
@@ -69,5 +72,89 @@ describe('copy path: the payload copy into the ring', () => {
       assert.ok(Buffer.from(f.data).equals(src));
       f.release();
     }
+  });
+});
+
+describe('WritableFrame.set: an acquired frame filled with the copy path\'s copy', () => {
+  it('copies pieces at offsets, below, at and above the rep movsb size, from odd addresses', async () => {
+    const { r, w } = await pair(4 * 1024 * KiB);
+    for (const [i, size] of [REP_MOVSB_MIN - 1, REP_MOVSB_MIN, 1024 * KiB + 17, 3 * REP_MOVSB_MIN + 5].entries()) {
+      const whole = oddSource(size, i * 53);
+      const cut = Math.floor(size / 3) + 1; // an odd place inside the frame
+      const f = w.acquireSync(size, 1000);
+      f.set(whole.subarray(0, cut));
+      f.set(whole.subarray(cut), cut);
+      f.commit();
+      const got = next(r);
+      assert.ok(Buffer.from(got.data).equals(whole), `frame of ${size} bytes in two pieces`);
+      got.release();
+    }
+  });
+
+  it('copies a source inside the frame itself as memmove does', async () => {
+    const { r, w } = await pair(1024 * KiB);
+    const size = 3 * REP_MOVSB_MIN;
+    const f = w.acquireSync(size, 1000);
+    f.set(oddSource(size, 7));
+    const expected = Uint8Array.from(f.data).copyWithin(5, 0, 2 * REP_MOVSB_MIN);
+    f.set(f.data.subarray(0, 2 * REP_MOVSB_MIN), 5); // forward, overlapping
+    f.set(f.data.subarray(9, 9 + REP_MOVSB_MIN), 2); // backward, overlapping
+    expected.copyWithin(2, 9, 9 + REP_MOVSB_MIN);
+    f.commit();
+    const got = next(r);
+    assert.ok(Buffer.from(got.data).equals(expected));
+    got.release();
+  });
+
+  it('refuses what does not fit, bad offsets and non-Uint8Array sources, leaving the frame as it was', async () => {
+    const { r, w } = await pair(64 * KiB);
+    const f = w.acquireSync(100, 1000);
+    f.set(oddSource(100, 3));
+    const before = Uint8Array.from(f.data);
+    const refused: Array<[string, () => void]> = [
+      ['101 bytes', () => f.set(new Uint8Array(101))],
+      ['offset past the end', () => f.set(new Uint8Array(10), 91)],
+      ['offset 101, empty source', () => f.set(new Uint8Array(0), 101)],
+      ['negative offset', () => f.set(new Uint8Array(1), -1)],
+      ['fractional offset', () => f.set(new Uint8Array(1), 1.5)],
+      ['NaN offset', () => f.set(new Uint8Array(1), NaN)],
+      ['Int8Array', () => f.set(new Int8Array(4) as unknown as Uint8Array)],
+      ['array', () => f.set([1, 2] as unknown as Uint8Array)],
+    ];
+    for (const [what, call] of refused) {
+      assert.throws(call, (e: unknown) => e instanceof InvalidArgumentError && e.code === 'ZB_INVALID_ARGUMENT', what);
+    }
+    assert.ok(Buffer.from(f.data).equals(before), 'the frame is unchanged');
+    f.set(new Uint8Array(0), 100); // an empty copy at the end fits
+    f.commit();
+    const got = next(r);
+    assert.ok(Buffer.from(got.data).equals(before));
+    got.release();
+  });
+
+  it('refuses a frame that is no longer pending: committed, aborted, or its Writer closed', async () => {
+    const { w } = await pair(64 * KiB);
+    const committed = w.acquireSync(8, 1000);
+    committed.commit();
+    assert.throws(() => committed.set(new Uint8Array(1)), InvalidStateError);
+    const aborted = w.acquireSync(8, 1000);
+    aborted.abort();
+    assert.throws(() => aborted.set(new Uint8Array(1)), InvalidStateError);
+    const orphan = w.acquireSync(8, 1000);
+    w.close();
+    assert.throws(() => orphan.set(new Uint8Array(1)), ClosedError);
+  });
+
+  it('the native copy checks bounds itself, also against a detached target', () => {
+    const copy = native().copyBytes;
+    const target = new Uint8Array(16);
+    copy(target, 4, Uint8Array.of(1, 2, 3));
+    assert.deepEqual([...target.subarray(3, 8)], [0, 1, 2, 3, 0]);
+    for (const [offset, n] of [[14, 3], [17, 0], [Number.MAX_SAFE_INTEGER, 1]] as const) {
+      assert.throws(() => copy(target, offset, new Uint8Array(n)), (e: unknown) => (e as { code?: string }).code === 'ZB_INVALID_ARGUMENT', `${n} at ${offset}`);
+    }
+    const detached = new Uint8Array(new ArrayBuffer(8));
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    assert.throws(() => copy(detached, 0, new Uint8Array(1)), (e: unknown) => (e as { code?: string }).code === 'ZB_INVALID_ARGUMENT');
   });
 });
