@@ -12,7 +12,8 @@
 // bytes [0, 8).
 // Paths: `copy` writes with writeMany() (64 frames per call; a latency frame with write()) and
 // reads with readMany() copying every frame (copyMaxBytes = the frame size); `zerocopy` fills
-// acquire()d frames in place and reads zero-copy views (copyMaxBytes 0). `iterator` is the copy
+// acquire()d frames in place with WritableFrame.set (the copy write() makes) and reads zero-copy
+// views (copyMaxBytes 0). `iterator` is the copy
 // path read through the frames() async iterator; `blocking` (latency) the copy path read with
 // readManySync blocking the JS thread.
 // A latency frame is stamped right before it is published: on the copy path into the writer's
@@ -138,10 +139,10 @@ async function runWriter(name: string, frames: number, size: number, zeroCopy: b
   return 0;
 }
 
-/** One frame: acquire (at once when there is space) → fill (→ stamp) → commit. */
+/** One frame: acquire (at once when there is space) → fill with WritableFrame.set (→ stamp) → commit. */
 async function writeOne(writer: Writer, source: Uint8Array, stamp: boolean): Promise<void> {
   const f = await writer.acquire(source.byteLength);
-  f.data.set(source);
+  f.set(source);
   if (stamp) writeStamp(f.data);
   f.commit();
 }

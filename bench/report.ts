@@ -96,7 +96,7 @@ export function table(figures: Figures, sizes: number[], latencySize: number): {
       if (fg) lines.push(`${sizeLabel(size).padEnd(7)}${label.padEnd(27)}${frames.padStart(12)}${num(fg.median, 1).padStart(10)}${spread(fg).padStart(8)}`);
     };
     const pipeline = get(`pipeline/${size}/frames`);
-    if (pipeline) anchor('pipeline  memcpy → memcmp', get(`pipeline/${size}/MBps`), num(pipeline.median));
+    if (pipeline) anchor('pipeline  copy → memcmp', get(`pipeline/${size}/MBps`), num(pipeline.median));
     anchor('memcpy', get(`memcpy/${size}/MBps`));
   }
   lines.push('');
@@ -141,7 +141,7 @@ export function targets(figures: Figures, ratios: Record<string, number>, latenc
   const floor = (ratio: number, at: number, what = 'addon → addon (JavaScript without the library)', why = 'JavaScript itself'): void => {
     if (!Number.isNaN(ratio)) lines.splice(at, 0, `${`  the same, ${what}`.padEnd(58)}${num(ratio, 2).padStart(6)}   not a target: ${why}, this run`);
   };
-  floor((figures['pipeline/1048576/MBps']?.median ?? NaN) / mc, 5, 'memcpy → memcmp pipeline, no protocol', "these CPUs' own");
+  floor((figures['pipeline/1048576/MBps']?.median ?? NaN) / mc, 5, 'copy → memcmp pipeline, no protocol', "these CPUs' own");
   floor((figures['throughput/1048576/zerocopy/addon-addon/MBps']?.median ?? NaN) / mc, 5);
   floor(ratios[`latency/${latencySize}/blocking/addon-addon`] ?? NaN, 4);
   floor((figures['throughput/1024/copy/addon-addon/frames']?.median ?? NaN) / best(1024), 1);

@@ -1,6 +1,6 @@
 // `npm run bench` (not a test): cross-process throughput and latency of ZeroBuffer next to its own
 // native-only pair (native/bench: the same protocol code without JavaScript), a Unix-domain socket
-// and C anchors (memcpy per frame size, a memcpy → memcmp pipeline between two processes at 1 MiB,
+// and C anchors (memcpy per frame size, a copy → memcmp pipeline between two processes at 1 MiB,
 // a named-semaphore ping-pong), every case run several times,
 // alternating, so that the ratios come from one run on a machine others share. Every byte is
 // verified by the reader; the first quarter of each run's frames is a warm-up and not measured.

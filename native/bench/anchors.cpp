@@ -1,6 +1,7 @@
 // The C anchors of the benchmark table: a named-semaphore ping-pong between two processes (the
-// one-way wake-up latency floor), memcpy bandwidth for a frame size, and a memcpy → memcmp pipeline
-// between two processes (the zero-copy path's floor on this machine's CPUs).
+// one-way wake-up latency floor), memcpy bandwidth for a frame size, and a copy → memcmp pipeline
+// between two processes, filling with the ring copy as the zero-copy pairs do (the zero-copy
+// path's floor on this machine's CPUs).
 #include <fcntl.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include "bench/pattern.hpp"
 #include "bench/report.hpp"
 #include "posix/clock.hpp"
+#include "posix/ring_copy.hpp"
 #include "posix/spin.hpp"
 
 namespace zb::bench {
@@ -155,7 +157,7 @@ int runPipeline(uint64_t size, uint64_t ringBytes, uint64_t frames) {
     if (k == warm) cpuStart = cpuSeconds();
     stuck = !spinUntil([&] { return k - __atomic_load_n(&shared->read, __ATOMIC_ACQUIRE) < slots; }, deadline);
     if (stuck) break;
-    std::memcpy(ring + (k % slots) * size, pattern.frame(k), size_t(size));
+    copyIntoRing(ring + (k % slots) * size, pattern.frame(k), size_t(size));  // as the pairs fill
     __atomic_store_n(&shared->written, k + 1, __ATOMIC_RELEASE);
   }
   if (stuck) kill(child, SIGKILL);

@@ -2,11 +2,11 @@
 // (no N-API, no JS), moving the benchmark's frames through the same protocol code as the addon —
 // the implementation's own ceiling.
 //
-// Paths: `zerocopy` fills the frame in place (acquire → fill → commit) and verifies it in place
-// before release; `copy` writes from a source buffer (write) and copies the frame out before
-// release, verifying the copy. Every byte is verified by the reader. Both read the way the addon
-// does: a blocking read (which polls briefly before it sleeps), then every frame that is ready,
-// released together (ReaderSession::drain).
+// Paths: `zerocopy` fills the frame in place (acquire → fill with the ring copy, as
+// WritableFrame.set does → commit) and verifies it in place before release; `copy` writes from a
+// source buffer (write) and copies the frame out before release, verifying the copy. Every byte is
+// verified by the reader. Both read the way the addon does: a blocking read (which polls briefly
+// before it sleeps), then every frame that is ready, released together (ReaderSession::drain).
 #include "bench/frames.hpp"
 
 #include <time.h>
@@ -19,6 +19,7 @@
 #include "bench/report.hpp"
 #include "posix/clock.hpp"
 #include "posix/reader_session.hpp"
+#include "posix/ring_copy.hpp"
 #include "posix/writer_session.hpp"
 
 namespace zb::bench {
@@ -98,7 +99,7 @@ int runWriter(const FrameArgs& a) {
     const int64_t deadline = deadlineAfterMs(kWaitMs);
     if (a.zeroCopy) {
       const PlannedFrame& f = session->acquire(a.size, deadline);
-      std::memcpy(f.data, pattern.frame(k), size_t(a.size));
+      copyIntoRing(f.data, pattern.frame(k), size_t(a.size));  // as WritableFrame.set
       if (a.latency) putStamp(f.data, monotonicNs());  // right before the commit
       session->commit();
     } else if (a.latency) {  // stamped right before write() copies it, as the TypeScript writer does
