@@ -12,9 +12,10 @@ export type Side = 'native' | 'ts' | 'addon';
 /**
  * The reader's and writer's way (bench/endpoint.ts): `iterator` is the copy path read through
  * frames(), `blocking` the copy path with a reader that blocks its thread in the wait (both
- * TypeScript readers only).
+ * TypeScript readers only), `zc-sync` the zero-copy path with synchronous calls on both sides
+ * (acquireSync; readManySync blocking the thread — TypeScript pairs only).
  */
-export type Path = 'copy' | 'zerocopy' | 'iterator' | 'blocking';
+export type Path = 'copy' | 'zerocopy' | 'iterator' | 'blocking' | 'zc-sync';
 
 export type Case =
   | { kind: 'pair'; writer: Side; reader: Side; path: Path; size: number; frames: number; latency?: { intervalUs: number } }
@@ -93,7 +94,7 @@ export async function runCase(c: Case): Promise<RunResult> {
       const latency = c.latency ? '1' : '0';
       const common = [name, String(c.frames), String(c.size)];
       // The writer of the reader-only paths (iterator, blocking) is the copy path's.
-      const writerPath = c.path === 'zerocopy' ? 'zerocopy' : 'copy';
+      const writerPath = c.path === 'zerocopy' || c.path === 'zc-sync' ? c.path : 'copy';
       try {
         return await pair(start(c.reader, ['reader', ...common, c.path, String(ringBytes(c.size)), latency]), () =>
           start(c.writer, ['writer', ...common, writerPath, latency, String(c.latency?.intervalUs ?? 0)]),

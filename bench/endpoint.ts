@@ -1,8 +1,8 @@
 // The TypeScript endpoints of `npm run bench` (started by bench/run.ts; not run directly). Same
 // arguments and output as the native ones (native/bench/main.cpp):
 //
-//   node endpoint.js reader     <name> <frames> <size> <copy|zerocopy|iterator|blocking> <ringBytes> <latency 0|1>
-//   node endpoint.js writer     <name> <frames> <size> <copy|zerocopy> <latency 0|1> <intervalUs>
+//   node endpoint.js reader     <name> <frames> <size> <copy|zerocopy|zc-sync|iterator|blocking> <ringBytes> <latency 0|1>
+//   node endpoint.js writer     <name> <frames> <size> <copy|zerocopy|zc-sync> <latency 0|1> <intervalUs>
 //   node endpoint.js uds-reader <socketPath> <frames> <size>
 //   node endpoint.js uds-writer <socketPath> <frames> <size>
 //
@@ -13,15 +13,15 @@
 // Paths: `copy` writes with writeMany() (64 frames per call; a latency frame with write()) and
 // reads with readMany() copying every frame (copyMaxBytes = the frame size); `zerocopy` fills
 // acquire()d frames in place with WritableFrame.set (the copy write() makes) and reads zero-copy
-// views (copyMaxBytes 0). `iterator` is the copy
-// path read through the frames() async iterator; `blocking` (latency) the copy path read with
-// readManySync blocking the JS thread.
+// views (copyMaxBytes 0), `zc-sync` the same with synchronous calls (acquireSync, readManySync).
+// `iterator` is the copy path read through the frames() async iterator; `blocking` (latency) the
+// copy path read with readManySync blocking the JS thread.
 // A latency frame is stamped right before it is published: on the copy path into the writer's
 // frame right before write() copies it, on the zero-copy path in place (acquire → fill → stamp →
 // commit).
 import * as net from 'node:net';
 import { Reader, type Frame } from '../src/reader';
-import { Writer } from '../src/writer';
+import { Writer, type WritableFrame } from '../src/writer';
 import { makePattern, PatternVerifier } from '../src/cli/patterns';
 import { measurement, printResult, readStamp, sleepUs, STAMP_BYTES, warmUpFrames, writeStamp } from './result';
 
@@ -87,13 +87,13 @@ async function runReader(name: string, frames: number, size: number, path: strin
   /** `b` is a copy of `size` bytes right behind copy `a` (of the same batch). */
   const isNextCopy = (a: Frame, b: Frame): boolean =>
     !a.isZeroCopy && !b.isZeroCopy && b.size === size && a.size === size && b.data.byteOffset === a.data.byteOffset + size;
-  const options = { copyMaxBytes: path === 'zerocopy' ? 0 : size, timeoutMs: WAIT_MS };
+  const options = { copyMaxBytes: path === 'zerocopy' || path === 'zc-sync' ? 0 : size, timeoutMs: WAIT_MS };
   if (path === 'iterator') {
     for await (const frame of reader.frames(options)) if (take(frame)) break;
   } else {
     // `blocking`: the JS thread blocks in the wait — one wake-up per frame instead of two (no event
     // loop hop) — and takes the frames without an `await` (a microtask turn) in between.
-    const blocking = path === 'blocking';
+    const blocking = path === 'blocking' || path === 'zc-sync';
     // A latency frame's stamp is not part of the pattern: those frames are verified one by one.
     check = latency;
     for (let done = false; !done; ) {
@@ -108,7 +108,8 @@ async function runReader(name: string, frames: number, size: number, path: strin
   return errors === 0 ? 0 : 1;
 }
 
-async function runWriter(name: string, frames: number, size: number, zeroCopy: boolean, latency: boolean, intervalUs: number): Promise<number> {
+async function runWriter(name: string, frames: number, size: number, path: string, latency: boolean, intervalUs: number): Promise<number> {
+  const zeroCopy = path === 'zerocopy' || path === 'zc-sync';
   using writer = await Writer.connect(name, { writeTimeoutMs: WAIT_MS });
   const table = makePattern(size + 256, 'sequential', 0);
   const sources = Array.from({ length: 256 }, (_, j) => table.subarray(j, j + size));
@@ -118,7 +119,8 @@ async function runWriter(name: string, frames: number, size: number, zeroCopy: b
     for (let k = 0; k < frames; k++) {
       measure.at(k);
       if (latency) await sleepUs(intervalUs);
-      if (zeroCopy) await writeOne(writer, sources[k & 255]!, latency);
+      if (path === 'zc-sync') fillAndCommit(writer.acquireSync(size, WAIT_MS), sources[k & 255]!, latency);
+      else if (zeroCopy) fillAndCommit(await writer.acquire(size), sources[k & 255]!, latency);
       else {
         frame.set(sources[k & 255]!);
         writeStamp(frame);
@@ -139,9 +141,8 @@ async function runWriter(name: string, frames: number, size: number, zeroCopy: b
   return 0;
 }
 
-/** One frame: acquire (at once when there is space) → fill with WritableFrame.set (→ stamp) → commit. */
-async function writeOne(writer: Writer, source: Uint8Array, stamp: boolean): Promise<void> {
-  const f = await writer.acquire(source.byteLength);
+/** An acquired frame (at once when there was space): fill with WritableFrame.set (→ stamp) → commit. */
+function fillAndCommit(f: WritableFrame, source: Uint8Array, stamp: boolean): void {
   f.set(source);
   if (stamp) writeStamp(f.data);
   f.commit();
@@ -211,7 +212,7 @@ async function main(argv: string[]): Promise<number> {
     case 'reader':
       return runReader(target!, n(frames), n(size), path!, n(a5), a6 === '1');
     case 'writer':
-      return runWriter(target!, n(frames), n(size), path === 'zerocopy', a5 === '1', n(a6));
+      return runWriter(target!, n(frames), n(size), path!, a5 === '1', n(a6));
     case 'uds-reader':
       return runSocketReader(target!, n(frames), n(size));
     case 'uds-writer':

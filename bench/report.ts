@@ -72,13 +72,15 @@ export function table(figures: Figures, sizes: number[], latencySize: number): {
     const nativeBest = Math.max(
       ...(['copy', 'zerocopy'] as const).map((p) => get(`throughput/${size}/${p}/native-native/frames`)?.median ?? 0),
     );
-    for (const p of ['copy', 'iterator', 'zerocopy', 'socket']) {
+    for (const p of ['copy', 'iterator', 'zerocopy', 'zc-sync', 'socket']) {
       for (const pair of ['native-native', 'ts-ts', 'native-ts', 'ts-native', 'addon-addon']) {
         const fg = get(`throughput/${size}/${p}/${pair}/frames`);
         if (!fg) continue;
         // The socket has no native pair of its own: it is compared with the faster native path;
         // the iterator (a TypeScript way to read the copy path) with the copy path's.
-        const base = p === 'socket' ? nativeBest : get(`throughput/${size}/${p === 'iterator' ? 'copy' : p}/native-native/frames`)?.median;
+        // zc-sync (synchronous calls, TypeScript only) with the zero-copy path's.
+        const own = p === 'iterator' ? 'copy' : p === 'zc-sync' ? 'zerocopy' : p;
+        const base = p === 'socket' ? nativeBest : get(`throughput/${size}/${own}/native-native/frames`)?.median;
         const ratio = base ? fg.median / base : NaN;
         ratios[`throughput/${size}/${p}/${pair}`] = ratio;
         const cpu = (side: string): string => {
@@ -143,6 +145,7 @@ export function targets(figures: Figures, ratios: Record<string, number>, latenc
   };
   floor((figures['pipeline/1048576/MBps']?.median ?? NaN) / mc, 5, 'copy → memcmp pipeline, no protocol', "these CPUs' own");
   floor((figures['throughput/1048576/zerocopy/addon-addon/MBps']?.median ?? NaN) / mc, 5);
+  floor((figures['throughput/1048576/zc-sync/ts-ts/MBps']?.median ?? NaN) / mc, 5, 'synchronous calls (acquireSync, readManySync)', 'the library, called as the addon pair calls');
   floor(ratios[`latency/${latencySize}/blocking/addon-addon`] ?? NaN, 4);
   floor((figures['throughput/1024/copy/addon-addon/frames']?.median ?? NaN) / best(1024), 1);
   return lines;

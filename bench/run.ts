@@ -76,6 +76,8 @@ function plan(scale: number, intervalUs: number, only: readonly string[]): Case[
     if (size === 1024) g.push({ kind: 'pair', writer: 'addon', reader: 'addon', path: 'copy', size, frames: framesOf(size, 'copy', scale) });
     if (size === 1048576) {
       g.push({ kind: 'pair', writer: 'addon', reader: 'addon', path: 'zerocopy', size, frames: framesOf(size, 'zerocopy', scale) });
+      // The addon pair calls synchronously: the library the same way, to tell the two apart.
+      g.push({ kind: 'pair', writer: 'ts', reader: 'ts', path: 'zc-sync', size, frames: framesOf(size, 'zerocopy', scale) });
       // The zero-copy target's floor on these CPUs: the same fill and check with no protocol at all.
       g.push({ kind: 'pipeline', size, frames: framesOf(size, 'zerocopy', scale) });
     }
