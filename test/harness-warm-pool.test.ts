@@ -24,7 +24,14 @@ class FakeServo implements WarmServo {
   readonly exited: Promise<ExitInfo>;
   private resolveLoaded!: (ok: boolean) => void;
   private resolveExited!: (x: ExitInfo) => void;
-  readonly conn = { sendRequest: async (method: string) => void this.requests.push(method) } as unknown as WarmServo['conn'];
+  /** When the servo answers a request. */
+  answered: Promise<void> = Promise.resolve();
+  readonly conn = {
+    sendRequest: async (method: string) => {
+      this.requests.push(method);
+      await this.answered;
+    },
+  } as unknown as WarmServo['conn'];
   readonly stderr = { tail: () => ['boom'] } as unknown as WarmServo['stderr'];
 
   constructor(private readonly exitsOnEof = true) {
@@ -184,6 +191,24 @@ describe('warm pool', () => {
     p.fill();
     await settle();
     assert.equal(spawned.length, 4, 'the next fill (after a take) starts new ones');
+  });
+
+  it('drain ends no servo\'s input while its warm-up request is unanswered (it would be written after the end)', async () => {
+    const { p, spawned } = pool(1);
+    p.fill();
+    await settle();
+    let answer!: () => void;
+    spawned[0]!.answered = new Promise((r) => (answer = r));
+    spawned[0]!.load();
+    await settle();
+    assert.deepEqual(spawned[0]!.requests, ['health']);
+    const drained = p.drain(2000);
+    await settle();
+    assert.equal(spawned[0]!.inputEnded, false, 'not while the request is in flight');
+    answer();
+    await drained;
+    assert.equal(spawned[0]!.inputEnded, true);
+    assert.equal(spawned[0]!.killed, false);
   });
 
   it('drain: idle servos get stdin EOF; one that does not exit within the grace is SIGKILLed; no more spawns', async () => {

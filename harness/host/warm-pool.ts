@@ -47,6 +47,12 @@ export class WarmPool<S extends WarmServo = ServoChild> {
   private readonly urgent = new Set<S>();
   private closed = false;
   private fillScheduled = false;
+  /**
+   * The warm-up request of each loaded idle servo until it is answered. drain() waits for it
+   * before it ends the servo's input: a request still being written then fails inside
+   * vscode-jsonrpc with a rejection nobody can observe, which cucumber blames on AfterAll.
+   */
+  private readonly warmUps = new Map<S, Promise<unknown>>();
 
   constructor(
     readonly size: number,
@@ -99,7 +105,11 @@ export class WarmPool<S extends WarmServo = ServoChild> {
     if (!ok) return;
     // one request through the servo's JSON-RPC path now, so that V8 has compiled it before the
     // handshake that binds the servo — if it is still idle (not taken, not dead, not drained)
-    if (this.idle.includes(c)) c.conn.sendRequest('health', {}).catch(() => undefined);
+    if (this.idle.includes(c)) {
+      const answered = c.conn.sendRequest('health', {}).catch(() => undefined);
+      this.warmUps.set(c, answered);
+      void answered.then(() => this.warmUps.delete(c));
+    }
     this.fill();
   }
 
@@ -157,6 +167,7 @@ export class WarmPool<S extends WarmServo = ServoChild> {
   async drain(graceMs: number): Promise<void> {
     this.closed = true;
     const idle = this.idle.splice(0);
+    await within(Promise.all(idle.map((c) => this.warmUps.get(c))), graceMs, undefined);
     for (const c of idle) c.endInput();
     await Promise.all(
       idle.map(async (c) => {
