@@ -15,7 +15,8 @@
 // ready (up to 1024) into one buffer and verifies each run of frames with one compare; the writer
 // writes 64 frames per call, what fits now, and blocks for space only when nothing fit.
 // `zerocopy` throughput: the reader blocks for a view, verifies it and releases it; the writer
-// acquires, fills in place (the addon's copy, as WritableFrame.set) and commits. Every byte is verified, as by the other endpoints.
+// acquires, fills in place (the addon's copy, as WritableFrame.set) and commits. Every byte is
+// verified, as by the other endpoints.
 import { native } from '../src/native';
 import { makePattern, PatternVerifier } from '../src/cli/patterns';
 import { measurement, printResult, readStamp, sleepUs, STAMP_BYTES, warmUpFrames, writeStamp } from './result';

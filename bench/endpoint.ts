@@ -26,6 +26,8 @@ import { makePattern, PatternVerifier } from '../src/cli/patterns';
 import { measurement, printResult, readStamp, sleepUs, STAMP_BYTES, warmUpFrames, writeStamp } from './result';
 
 const WAIT_MS = 30000;
+/** The paths that write and read zero-copy frames (acquire → fill → commit; views). */
+const isZeroCopy = (path: string): boolean => path === 'zerocopy' || path === 'zc-sync';
 /** Frames per writeMany call on the copy path. */
 const BATCH = 64;
 
@@ -87,12 +89,12 @@ async function runReader(name: string, frames: number, size: number, path: strin
   /** `b` is a copy of `size` bytes right behind copy `a` (of the same batch). */
   const isNextCopy = (a: Frame, b: Frame): boolean =>
     !a.isZeroCopy && !b.isZeroCopy && b.size === size && a.size === size && b.data.byteOffset === a.data.byteOffset + size;
-  const options = { copyMaxBytes: path === 'zerocopy' || path === 'zc-sync' ? 0 : size, timeoutMs: WAIT_MS };
+  const options = { copyMaxBytes: isZeroCopy(path) ? 0 : size, timeoutMs: WAIT_MS };
   if (path === 'iterator') {
     for await (const frame of reader.frames(options)) if (take(frame)) break;
   } else {
-    // `blocking`: the JS thread blocks in the wait — one wake-up per frame instead of two (no event
-    // loop hop) — and takes the frames without an `await` (a microtask turn) in between.
+    // `blocking`, `zc-sync`: the JS thread blocks in the wait — one wake-up per frame instead of two
+    // (no event loop hop) — and takes the frames without an `await` (a microtask turn) in between.
     const blocking = path === 'blocking' || path === 'zc-sync';
     // A latency frame's stamp is not part of the pattern: those frames are verified one by one.
     check = latency;
@@ -109,18 +111,17 @@ async function runReader(name: string, frames: number, size: number, path: strin
 }
 
 async function runWriter(name: string, frames: number, size: number, path: string, latency: boolean, intervalUs: number): Promise<number> {
-  const zeroCopy = path === 'zerocopy' || path === 'zc-sync';
   using writer = await Writer.connect(name, { writeTimeoutMs: WAIT_MS });
   const table = makePattern(size + 256, 'sequential', 0);
   const sources = Array.from({ length: 256 }, (_, j) => table.subarray(j, j + size));
   const measure = measurement(frames);
-  if (latency || zeroCopy) {
+  if (latency || isZeroCopy(path)) {
     const frame = new Uint8Array(size); // the copy path's latency frame: a pattern frame, stamped
     for (let k = 0; k < frames; k++) {
       measure.at(k);
       if (latency) await sleepUs(intervalUs);
       if (path === 'zc-sync') fillAndCommit(writer.acquireSync(size, WAIT_MS), sources[k & 255]!, latency);
-      else if (zeroCopy) fillAndCommit(await writer.acquire(size), sources[k & 255]!, latency);
+      else if (isZeroCopy(path)) fillAndCommit(await writer.acquire(size), sources[k & 255]!, latency);
       else {
         frame.set(sources[k & 255]!);
         writeStamp(frame);
