@@ -40,7 +40,7 @@ export function logsRoot(env: NodeJS.ProcessEnv = process.env): string {
   return env.ZEROBUFFER_LOG_DIR ?? path.join(reportsDir(env), 'logs');
 }
 
-/** Compiled servo entry point. */
-export function servoEntry(): string {
-  return path.join(repoRoot(), 'dist', 'harness', 'servo', 'main.js');
+/** What a servo is started from: the bundle of the compiled servo (host/servo-bundle.ts). */
+export function servoEntry(root: string = repoRoot()): string {
+  return path.join(root, 'dist', 'harness', 'servo', 'bundle.js');
 }

@@ -19,7 +19,7 @@ describe('harness servo launch command', () => {
     const c = servoCommand(HARNESS, {}, { PATH: '/bin', NODE_OPTIONS: '-r ts-node/register', ZEROBUFFER_ROLE: 'stale' });
     assert.equal(c.command, process.execPath);
     assert.deepEqual(c.args, [servoEntry()]);
-    assert.match(servoEntry(), /dist[\\/]harness[\\/]servo[\\/]main\.js$/);
+    assert.match(servoEntry(), /dist[\\/]harness[\\/]servo[\\/]bundle\.js$/);
     assert.deepEqual(c.options.env, { PATH: '/bin', ...HARNESS });
     assert.deepEqual(c.options.stdio, ['pipe', 'pipe', 'pipe']);
     assert.equal(c.options.uid, undefined);

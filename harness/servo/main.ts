@@ -1,6 +1,7 @@
 // Servo entry point: one OS process playing one role for one scenario execution. Started by the
-// host from COMPILED JavaScript (dist/harness/servo/main.js). Speaks JSON-RPC 2.0 with
-// Content-Length framing on stdin/stdout; stdout carries nothing but protocol frames.
+// host from COMPILED JavaScript: dist/harness/servo/bundle.js, this module and all it loads in one
+// file (host/servo-bundle.ts). Speaks JSON-RPC 2.0 with Content-Length framing on stdin/stdout;
+// stdout carries nothing but protocol frames.
 //
 // Environment: ZEROBUFFER_ROLE, ZEROBUFFER_RUN_ID (or HARMONY_HOST_PID + HARMONY_FEATURE_ID),
 // ZEROBUFFER_SCENARIO, ZEROBUFFER_LOG_DIR, ZEROBUFFER_LOG_LEVEL, ZEROBUFFER_VERBOSE,
@@ -23,6 +24,7 @@ import { methodKey, normalizeParams, type ServoStatus } from '../rpc/protocol';
 import { describeError } from '../assert';
 import { WARM_ENV, bindingEnv, isWarm, rebindRefusal, resolveBinding } from './binding';
 import { mutantAddonPath, selectMutantAddon } from '../model/mutants';
+import { sourceStack } from './stack';
 import type { ServoSession } from './session';
 
 // Before anything loads the addon: a mutant run loads the mutant build in every process.
@@ -82,7 +84,7 @@ function log(level: 'info' | 'warn' | 'error' | 'fatal', fields: Record<string, 
 }
 
 process.on('uncaughtException', (e) => {
-  log('fatal', { err: describeError(e), stack: (e as Error).stack }, 'uncaught exception in servo');
+  log('fatal', { err: describeError(e), stack: sourceStack((e as Error).stack) }, 'uncaught exception in servo');
   process.exit(70);
 });
 process.on('unhandledRejection', (e) => {

@@ -9,6 +9,7 @@ import { describeError } from '../assert';
 import { registry, StepSkipped, type TableRows } from '../registry';
 import { resolveStepCall } from '../rpc/step-call';
 import { ServoContext } from './context';
+import { sourceStack } from './stack';
 import type { Binding } from './binding';
 
 // The step registry (same phrases and parameter types as the host).
@@ -110,7 +111,7 @@ export class ServoSession {
       }
       const msg = e instanceof Error ? e.message : String(e);
       const named = e instanceof Error && e.name !== 'StepFailure' && e.name !== 'Error' ? `${describeError(e)}` : msg;
-      logger.error({ step: text, err: named, stack: (e as Error)?.stack }, 'step failed');
+      logger.error({ step: text, err: named, stack: sourceStack((e as Error)?.stack) }, 'step failed');
       return { Success: false, Error: named, Context: {}, Logs: capture.stop() };
     }
   }

@@ -53,6 +53,7 @@ BeforeAll({ timeout: 200_000 }, function () {
     logger.info({ ms: build.ms, stale: build.stale.slice(0, 20) }, 'dist was stale: rebuilt with tsc -p tsconfig.json');
     if (build.warnings !== '') process.stderr.write(`zerobuffer harness: tsc reported type errors (JavaScript was emitted):\n${build.warnings}\n`);
   }
+  if (build.bundled !== null) logger.info({ why: build.bundled }, 'servo bundle rebuilt');
   const native = checkNativeBuild();
   if (native !== null) {
     logger.warn({ rebuild: 'npm run build:native' }, native);
