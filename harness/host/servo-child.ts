@@ -1,7 +1,8 @@
 // One servo OS process as spawned — before and after it is bound to a scenario: the child, its
 // JSON-RPC connection, its exit and its stderr. The supervisor tracks it from spawn to exit, so
 // that a warm servo waiting in the pool dies with the others when the host is interrupted.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { createStreamConnection, type MessageConnection } from '../rpc/connection';
 import { supervisor } from './supervisor';
 import { ServoStderr } from './servo-output';
@@ -10,6 +11,15 @@ import type { ServoCommand } from './spawn';
 export interface ExitInfo {
   code: number | null;
   signal: NodeJS.Signals | null;
+}
+
+/** A servo process's pipes and its exit, however it was spawned. */
+interface ServoIo {
+  pid: number;
+  stdin: Writable;
+  stdout: Readable;
+  stderr: Readable;
+  exited: Promise<ExitInfo>;
 }
 
 export class ServoChild {
@@ -26,19 +36,16 @@ export class ServoChild {
   readonly loaded: Promise<boolean>;
   isLoaded = false;
 
-  private constructor(private readonly child: ChildProcess) {
-    if (child.pid === undefined) throw new Error(`spawning a servo failed (no pid): ${child.spawnfile}`);
-    this.pid = child.pid;
-    this.exited = new Promise<ExitInfo>((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.exit = { code, signal };
-        supervisor.forget(this);
-        resolve(this.exit);
-      });
+  private constructor(private readonly io: ServoIo) {
+    this.pid = io.pid;
+    this.exited = io.exited.then((x) => {
+      this.exit = x;
+      supervisor.forget(this);
+      return x;
     });
-    this.stderr = new ServoStderr(child.stderr!, `[warm:${this.pid}]`);
-    child.stdin!.on('error', () => undefined); // EPIPE after death is reported through `exited`
-    this.conn = createStreamConnection(child.stdout!, child.stdin!);
+    this.stderr = new ServoStderr(io.stderr, `[warm:${this.pid}]`);
+    io.stdin.on('error', () => undefined); // EPIPE after death is reported through `exited`
+    this.conn = createStreamConnection(io.stdout, io.stdin);
     this.conn.onError(() => undefined);
     this.loaded = new Promise<boolean>((resolve) => {
       this.conn.onNotification('zb/loaded', () => {
@@ -51,8 +58,12 @@ export class ServoChild {
     supervisor.track(this);
   }
 
+  /** A servo spawned by the host itself (any ServoCommand: also a launcher prefix, another uid/gid). */
   static spawn(cmd: ServoCommand): ServoChild {
-    return new ServoChild(spawn(cmd.command, cmd.args, cmd.options));
+    const child = spawn(cmd.command, cmd.args, cmd.options);
+    if (child.pid === undefined) throw new Error(`spawning a servo failed (no pid): ${child.spawnfile}`);
+    const exited = new Promise<ExitInfo>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    return new ServoChild({ pid: child.pid, stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!, exited });
   }
 
   get alive(): boolean {
@@ -62,7 +73,7 @@ export class ServoChild {
   /** Closes the servo's stdin: a servo exits on EOF. */
   endInput(): void {
     try {
-      this.child.stdin?.end();
+      this.io.stdin.end();
     } catch {
       // already closed
     }

@@ -47,6 +47,8 @@ export class WarmPool<S extends WarmServo = ServoChild> {
   private readonly urgent = new Set<S>();
   private closed = false;
   private fillScheduled = false;
+  /** Spawns under way (a servo launcher answers asynchronously); they count as loading. */
+  private readonly spawning = new Set<Promise<void>>();
   /**
    * The warm-up request of each loaded idle servo until it is answered. drain() waits for it
    * before it ends the servo's input: a request still being written then fails inside
@@ -56,7 +58,7 @@ export class WarmPool<S extends WarmServo = ServoChild> {
 
   constructor(
     readonly size: number,
-    private readonly spawnWarm: () => S,
+    private readonly spawnWarm: () => S | Promise<S>,
     private readonly priority: WarmPriority,
     private readonly logger: Logger,
   ) {}
@@ -67,9 +69,9 @@ export class WarmPool<S extends WarmServo = ServoChild> {
   }
 
   /**
-   * Tops the pool up to `size` idle servos, at most MAX_LOADING loading at a time — on a later
-   * turn of the event loop: a spawn takes the host's thread for some 10 ms, which must not hold up
-   * a handshake or the step being sent.
+   * Tops the pool up to `size` idle servos, at most MAX_LOADING loading (or being spawned) at a
+   * time — on a later turn of the event loop: a spawn by the host itself (no launcher) takes the
+   * host's thread for some 10–20 ms, which must not hold up a handshake or the step being sent.
    */
   fill(): void {
     if (this.fillScheduled || this.closed) return;
@@ -81,21 +83,28 @@ export class WarmPool<S extends WarmServo = ServoChild> {
   }
 
   private topUp(): void {
-    while (!this.closed && this.loading.size < MAX_LOADING && this.idle.length < this.size) {
-      let c: S;
-      try {
-        c = this.spawnWarm();
-      } catch (e) {
-        this.logger.warn({ err: String(e) }, 'warm pool: spawning a warm servo failed; servos are spawned per scenario');
-        return;
-      }
-      if (this.runningLow()) this.urgent.add(c);
-      else this.priority.lower(c.pid);
-      this.idle.push(c);
-      this.loading.add(c);
-      void c.exited.then((x) => this.died(c, x));
-      void c.loaded.then((ok) => this.loadedOrDied(c, ok));
+    while (!this.closed && this.loading.size + this.spawning.size < MAX_LOADING && this.idle.length + this.spawning.size < this.size) {
+      const spawned = (async () => this.spawnWarm())().then(
+        (c) => this.spawned(c),
+        (e: unknown) => this.logger.warn({ err: String(e) }, 'warm pool: spawning a warm servo failed; servos are spawned per scenario'),
+      );
+      this.spawning.add(spawned);
+      void spawned.then(() => this.spawning.delete(spawned));
     }
+  }
+
+  private spawned(c: S): void {
+    if (this.closed) {
+      // drained meanwhile: this one goes with the others (drain waits for the spawns under way)
+      this.idle.push(c);
+      return;
+    }
+    if (this.runningLow()) this.urgent.add(c);
+    else this.priority.lower(c.pid);
+    this.idle.push(c);
+    this.loading.add(c);
+    void c.exited.then((x) => this.died(c, x));
+    void c.loaded.then((ok) => this.loadedOrDied(c, ok));
   }
 
   private loadedOrDied(c: S, ok: boolean): void {
@@ -166,6 +175,7 @@ export class WarmPool<S extends WarmServo = ServoChild> {
   /** End of the run: no more warm servos; the idle ones exit on stdin EOF (SIGKILL after graceMs). */
   async drain(graceMs: number): Promise<void> {
     this.closed = true;
+    await within(Promise.all(this.spawning), graceMs, undefined);
     const idle = this.idle.splice(0);
     await within(Promise.all(idle.map((c) => this.warmUps.get(c))), graceMs, undefined);
     for (const c of idle) c.endInput();
