@@ -7,6 +7,7 @@ import { createStreamConnection, type MessageConnection } from '../rpc/connectio
 import { supervisor } from './supervisor';
 import { ServoStderr } from './servo-output';
 import type { ServoCommand } from './spawn';
+import type { ServoLauncher } from './launcher';
 
 export interface ExitInfo {
   code: number | null;
@@ -64,6 +65,11 @@ export class ServoChild {
     if (child.pid === undefined) throw new Error(`spawning a servo failed (no pid): ${child.spawnfile}`);
     const exited = new Promise<ExitInfo>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     return new ServoChild({ pid: child.pid, stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!, exited });
+  }
+
+  /** A servo spawned by the launcher process (launcher.ts), off the host's thread. */
+  static async launch(launcher: ServoLauncher, cmd: ServoCommand): Promise<ServoChild> {
+    return new ServoChild(await launcher.launch(cmd));
   }
 
   get alive(): boolean {

@@ -12,10 +12,7 @@ import { removeDeadHostLeftovers } from '../../harness/host/hygiene';
 import { ScenarioRun } from '../../harness/host/scenario';
 import { ScenarioSteps } from '../../harness/host/steps';
 import { supervisor } from '../../harness/host/supervisor';
-import { ServoChild } from '../../harness/host/servo-child';
-import { warmServoCommand } from '../../harness/host/spawn';
-import { WarmPool } from '../../harness/host/warm-pool';
-import { warmPriority } from '../../harness/host/priority';
+import { openWarmServos, type WarmServos } from '../../harness/host/warm-servos';
 import { scenarioLogAttachment, stderrAttachment, stepLogAttachment } from '../../harness/host/servo-logs';
 import { servosOfStep } from '../../harness/host/step-servos';
 import { registry } from '../../harness/registry';
@@ -28,7 +25,7 @@ import type { HarnessWorld } from './world';
 let logger: Logger;
 let ordinal = 0;
 /** This host's (this worker's) warm servos; each parallel worker keeps its own. */
-let pool: WarmPool | undefined;
+let warm: WarmServos | undefined;
 interface Timing {
   scenario: string;
   runId: string;
@@ -63,10 +60,7 @@ BeforeAll({ timeout: 200_000 }, function () {
   const stale = removeDeadHostLeftovers();
   if (stale.objects.length > 0 || stale.logDirs.length > 0) logger.info(stale, 'removed leftovers of earlier runs whose host process is dead');
   // after the build: warm servos run the compiled JavaScript as it is now
-  if (env.warmPool > 0) {
-    pool = new WarmPool(env.warmPool, () => ServoChild.spawn(warmServoCommand()), warmPriority(), logger);
-    pool.fill();
-  }
+  if (env.warmPool > 0) warm = openWarmServos(env.warmPool, logger);
   logger.info({ env, worker: process.env.CUCUMBER_WORKER_ID ?? '0' }, 'harness ready');
 });
 
@@ -77,7 +71,7 @@ Before({ timeout: 30_000 }, async function (this: HarnessWorld, { pickle, gherki
   scenarioStart.set(this, performance.now());
   ordinal += 1;
   const featureId = path.basename(pickle.uri).replace(/\.feature$/, '');
-  const run = new ScenarioRun(ordinal, pickle.name, featureId, ScenarioSteps.fromPickle(pickle, gherkinDocument), logger, pool);
+  const run = new ScenarioRun(ordinal, pickle.name, featureId, ScenarioSteps.fromPickle(pickle, gherkinDocument), logger, warm?.pool);
   this.run = run;
   this.router = new Router(run);
   run.logger.info({ uri: pickle.uri, roles: run.namedRoles }, 'scenario start');
@@ -132,7 +126,7 @@ After({ timeout: 60_000 }, async function (this: HarnessWorld) {
 });
 
 AfterAll({ timeout: 10_000 }, async function () {
-  await pool?.drain(2000);
+  await warm?.close(2000);
   const killed = supervisor.killAll();
   if (killed.length > 0) logger?.warn({ killed }, 'servos still alive at the end of the run were SIGKILLed');
   if (timings.length === 0) return;

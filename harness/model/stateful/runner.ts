@@ -10,12 +10,9 @@ import { getHostLogger, type Logger } from '../../logging';
 import { logsRoot, reportsDir } from '../../paths';
 import { checkEnvironment } from '../../host/environment';
 import { ensureFreshBuild } from '../../host/build';
+import { openWarmServos, type WarmServos } from '../../host/warm-servos';
 import { removeDeadHostLeftovers } from '../../host/hygiene';
 import { supervisor } from '../../host/supervisor';
-import { ServoChild } from '../../host/servo-child';
-import { warmServoCommand } from '../../host/spawn';
-import { WarmPool } from '../../host/warm-pool';
-import { warmPriority } from '../../host/priority';
 import { BufferModel, type ModelConfig } from './model';
 import { ProgramHost, type ProgramFailure, type TranscriptEntry } from './program-host';
 import { ruleArbitraries } from './rules';
@@ -59,21 +56,18 @@ interface Execution {
 }
 
 /** Everything BeforeAll does for cucumber: environment, fresh build, stale clean-up, warm pool. */
-function openHarness(logger: Logger): WarmPool | undefined {
+function openHarness(logger: Logger): WarmServos | undefined {
   const env = checkEnvironment();
   ensureFreshBuild();
   removeDeadHostLeftovers();
-  if (env.warmPool === 0) return undefined;
-  const pool = new WarmPool(env.warmPool, () => ServoChild.spawn(warmServoCommand()), warmPriority(), logger);
-  pool.fill();
-  return pool;
+  return env.warmPool === 0 ? undefined : openWarmServos(env.warmPool, logger);
 }
 
 export const BUFFER_BASE = 'model';
 
 export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
   const logger = getHostLogger(logsRoot());
-  const pool = openHarness(logger);
+  const warm = openHarness(logger);
   let ordinal = 0;
   let explored = 0;
   let firstFailureAt: number | null = null;
@@ -101,7 +95,7 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
       explored += 1;
     }
     ordinal += 1;
-    const host = await ProgramHost.open(ordinal, BUFFER_BASE, o.config, logger, pool);
+    const host = await ProgramHost.open(ordinal, BUFFER_BASE, o.config, logger, warm?.pool);
     let error: unknown = null;
     try {
       await fc.asyncModelRun(() => ({ model: new BufferModel(o.config), real: host }), cmds);
@@ -163,7 +157,7 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
       message: e.failure?.message ?? e.endProblems.join('; '),
     };
   } finally {
-    await pool?.drain(2000);
+    await warm?.close(2000);
     supervisor.killAll();
   }
 }
