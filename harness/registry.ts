@@ -138,8 +138,9 @@ export interface StepMatch {
   args: unknown[];
 }
 
-function callerLocation(): { uri: string; line: number } {
-  const stack = new Error().stack?.split('\n') ?? [];
+/** The step file's frame of a stack captured in define(), as `{ uri, line }`. */
+function callerLocation(origin: Error): { uri: string; line: number } {
+  const stack = origin.stack?.split('\n') ?? [];
   for (const line of stack.slice(1)) {
     const m = /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):\d+\)?\s*$/.exec(line);
     if (m === null) continue;
@@ -165,12 +166,15 @@ class StepRegistry {
   private readonly paramSpecs: ParameterTypeSpec[] = [];
   private ptr: ParameterTypeRegistry | undefined;
   private compiled: { def: StepDefinition; expr: CucumberExpression }[] | undefined;
+  private readonly expressions = new Map<StepDefinition, CucumberExpression>();
+  private readonly byIdMap = new Map<string, StepDefinition>();
 
   defineParameterType(spec: ParameterTypeSpec): void {
     if (this.paramSpecs.some((p) => p.name === spec.name)) throw new Error(`parameter type {${spec.name}} defined twice`);
     this.paramSpecs.push(spec);
     this.ptr = undefined;
     this.compiled = undefined;
+    this.expressions.clear();
   }
 
   parameterTypes(): readonly ParameterTypeSpec[] {
@@ -178,9 +182,11 @@ class StepRegistry {
   }
 
   define(spec: StepSpec): void {
-    const location = callerLocation();
+    // Captured now, formatted only when the location is read (cucumber's registration, the step
+    // tools): a servo never reads it, and formatting 400 stacks cost it ~15 ms of its start.
+    const origin = new Error();
     if (this.defs.some((d) => d.pattern === spec.pattern)) throw new Error(`step phrase defined twice: ${spec.pattern}`);
-    if (this.defs.some((d) => d.id === spec.id)) throw new Error(`step id defined twice: ${spec.id}`);
+    if (this.byIdMap.has(spec.id)) throw new Error(`step id defined twice: ${spec.id}`);
     if (spec.runsIn === 'process' && spec.servo === undefined) throw new Error(`${spec.id}: a 'process' step needs a servo part`);
     if ((spec.runsIn === 'host' || spec.runsIn === 'host-role' || spec.runsIn === 'host-multi' || spec.runsIn === 'host-all') && spec.host === undefined) {
       throw new Error(`${spec.id}: a '${spec.runsIn}' step needs a host part`);
@@ -188,7 +194,11 @@ class StepRegistry {
     if (spec.runsIn === 'host-all' && spec.servo === undefined) throw new Error(`${spec.id}: a fan-out step needs a servo part`);
     if (spec.armsOwnDeath !== undefined && spec.runsIn !== 'process') throw new Error(`${spec.id}: only a 'process' step can arm its own process's death`);
     if (spec.bound !== undefined && spec.boundMs !== undefined) throw new Error(`${spec.id}: give either a static boundMs or a run-time bound, not both`);
-    this.defs.push({ ...spec, location, parameterCount: -1 });
+    let location: StepDefinition['location'] | undefined;
+    const def = { ...spec, parameterCount: -1 } as StepDefinition;
+    Object.defineProperty(def, 'location', { enumerable: true, get: () => (location ??= callerLocation(origin)) });
+    this.defs.push(def);
+    this.byIdMap.set(def.id, def);
     this.compiled = undefined;
   }
 
@@ -209,14 +219,19 @@ class StepRegistry {
   }
 
   private compile(): { def: StepDefinition; expr: CucumberExpression }[] {
-    if (this.compiled !== undefined) return this.compiled;
-    const reg = this.registry();
-    this.compiled = this.defs.map((def) => {
-      const expr = new CucumberExpression(def.pattern, reg);
-      def.parameterCount = countParameters(expr.ast as unknown as AstNode);
-      return { def, expr };
-    });
+    this.compiled ??= this.defs.map((def) => ({ def, expr: this.expression(def) }));
     return this.compiled;
+  }
+
+  /** A definition's compiled expression (once), which also sets its parameterCount. */
+  private expression(def: StepDefinition): CucumberExpression {
+    let expr = this.expressions.get(def);
+    if (expr === undefined) {
+      expr = new CucumberExpression(def.pattern, this.registry());
+      def.parameterCount = countParameters(expr.ast as unknown as AstNode);
+      this.expressions.set(def, expr);
+    }
+    return expr;
   }
 
   /** Every definition whose expression matches the full step text (more than one = ambiguous). */
@@ -248,9 +263,25 @@ class StepRegistry {
     return this.instructions.get(name);
   }
 
-  /** The definition with this id (compiled, so its parameterCount is known). */
+  /** How many definitions have their expression compiled (a servo: the ones it served). */
+  get compiledExpressions(): number {
+    return this.expressions.size;
+  }
+
+  /** Readies lookups by id (what a warm servo does ahead of its scenario): the parameter types and one expression compiled. */
+  prepare(): void {
+    const first = this.defs[0];
+    if (first !== undefined) this.expression(first);
+  }
+
+  /**
+   * The definition with this id, its expression compiled (so its parameterCount is known) — only
+   * its own: a servo serves a few steps by id and need not compile the other 400.
+   */
   byId(id: string): StepDefinition | undefined {
-    return this.all().find((d) => d.id === id);
+    const def = this.byIdMap.get(id);
+    if (def !== undefined) this.expression(def);
+    return def;
   }
 }
 

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import '../steps/index';
 import { registry, type StepDefinition } from '../harness/registry';
 import { repoRoot } from '../harness/paths';
@@ -100,6 +101,25 @@ describe('harness registry: definitions', () => {
     assert.throws(() => registry.defineParameterType({ name: 'role', regexp: /x/, transform: (s) => s, description: '' }), /defined twice/);
     assert.equal(registry.byId('Z99'), undefined);
     assert.equal(registry.all().length, defs.length);
+  });
+
+  it('a lookup by id compiles that definition only (a servo compiles just the steps it serves)', () => {
+    // in a fresh process: this file's registry has compiled everything already
+    const program = [
+      `require(${JSON.stringify(path.join(__dirname, '..', 'steps', 'index.js'))});`,
+      `const { registry } = require(${JSON.stringify(path.join(__dirname, '..', 'harness', 'registry.js'))});`,
+      'const n = [registry.compiledExpressions];',
+      'registry.prepare(); n.push(registry.compiledExpressions);',
+      "const b03 = registry.byId('B03'); n.push(registry.compiledExpressions);",
+      "registry.byId('B03'); n.push(registry.compiledExpressions);",
+      'registry.all(); n.push(registry.compiledExpressions);',
+      'process.stdout.write(JSON.stringify({ n, b03: b03.parameterCount }));',
+    ].join('\n');
+    const r = JSON.parse(execFileSync(process.execPath, ['-e', program], { encoding: 'utf8' })) as { n: number[]; b03: number };
+    assert.notEqual(defs[0]!.id, 'B03');
+    assert.deepEqual(r.n, [0, 1, 2, 2, defs.length]);
+    assert.equal(r.b03, registry.byId('B03')!.parameterCount);
+    assert.ok(r.b03 > 0);
   });
 
   it('each definition records its location in steps/<feature>/<file> (for --format usage)', () => {

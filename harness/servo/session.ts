@@ -17,13 +17,13 @@ import type { Binding } from './binding';
 require('../../steps/index');
 
 /**
- * Compiles the step expressions (executeStep looks definitions up by id, compiled) and rehearses a
- * bind on a throwaway session whose log records go nowhere: V8 compiles a function when it first
- * runs, and a warm servo's real bind and first requests should not pay for that. The rehearsal
- * leaves nothing behind — no file, no descriptor, no environment, no state in any module.
+ * Readies the step registry (executeStep looks definitions up by id and compiles only those) and
+ * rehearses a bind on a throwaway session whose log records go nowhere: V8 compiles a function
+ * when it first runs, and a warm servo's real bind and first requests should not pay for that. The
+ * rehearsal leaves nothing behind — no file, no descriptor, no environment, no state in any module.
  */
 export function warmUp(): void {
-  registry.all();
+  registry.prepare();
   const rehearsal = new ServoSession({ role: 'rehearsal', runId: 'rehearsal', scenario: '', logDir: '', notes: [] }, performance.now(), { write: () => undefined });
   rehearsal.logger.info({ params: { role: 'rehearsal' } }, 'rehearsal');
   rehearsal.status();
