@@ -257,7 +257,7 @@ export class ServoProcess {
     const deadline = performance.now() + limitMs;
     const x = await within(this.exited, limitMs, null);
     if (x === null) throw new Error(`${what} servo ${this.label}: no exit within ${limitMs} ms`);
-    // libuv reaps (waitpid) before emitting 'exit'; verify no zombie is left.
+    // libuv (the host's, or the launcher's for a warm servo) reaps before the exit is reported; verify no zombie is left.
     let state = processState(this.pid);
     while (state !== 'gone' && performance.now() < deadline) {
       await sleep(5);
