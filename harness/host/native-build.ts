@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../paths';
-import { mtime, walk } from './build';
+import { mtime, walk } from './files';
 
 /**
  * The addons the harness loads and what each is built from (CMakeLists.txt): the root

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot, servoEntry } from '../paths';
+import { mtime } from './files';
 
 /** The bundle a servo is started from, the metafile naming its inputs, and the module it bundles. */
 export function servoBundlePaths(root: string = repoRoot()): { bundle: string; meta: string; entry: string } {
@@ -31,13 +32,9 @@ export function bundleStaleness(root: string = repoRoot()): string | null {
     return `${path.relative(root, p.bundle)} or its metafile is missing`;
   }
   for (const input of inputs) {
-    let mtime: number;
-    try {
-      mtime = fs.statSync(path.resolve(root, input)).mtimeMs;
-    } catch {
-      return `${input} (an input of the servo bundle) is gone`;
-    }
-    if (mtime > built) return `${input} is newer than the servo bundle`;
+    const changed = mtime(path.resolve(root, input));
+    if (changed < 0) return `${input} (an input of the servo bundle) is gone`;
+    if (changed > built) return `${input} is newer than the servo bundle`;
   }
   return null;
 }
@@ -58,8 +55,6 @@ export function buildServoBundle(root: string = repoRoot()): number {
     format: 'cjs',
     sourcemap: 'linked',
     metafile: true,
-    // reachable through host/build.ts (which the servo's mutant selection uses for its file helpers), never called by a servo
-    external: ['esbuild'],
     logLevel: 'silent',
   });
   // a warning is about code that would run differently bundled: never start servos from such a bundle

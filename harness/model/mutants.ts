@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useAddonFile } from '../../src/native';
-import { mtime, walk, withLock } from '../host/build';
+import { mtime, walk, withLock } from '../host/files';
 import { repoRoot } from '../paths';
 
 export const MUTANT_ENV = 'ZEROBUFFER_MUTANT';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { ISnippetSnytax, ISnippetSyntaxBuildOptions } from '@cucumber/cucumber/lib/formatter/step_definition_snippet_builder/snippet_syntax';
 import { registry } from '../registry';
 import { repoRoot } from '../paths';
-import { walk } from '../host/build';
+import { walk } from '../host/files';
 import { buildSnippet } from './snippet';
 import type { FeatureFile, PhraseRef } from './snippet-place';
 import '../../steps/index';
