@@ -15,7 +15,7 @@
 // ready (up to 1024) into one buffer and verifies each run of frames with one compare; the writer
 // writes 64 frames per call, what fits now, and blocks for space only when nothing fit.
 // `zerocopy` throughput: the reader blocks for a view, verifies it and releases it; the writer
-// acquires, fills in place (the addon's copy, as WritableFrame.set) and commits. Every byte is
+// acquires without a view, fills in place (the addon's fill, as WritableFrame.set) and commits. Every byte is
 // verified, as by the other endpoints.
 import { native } from '../src/native';
 import { makePattern, PatternVerifier } from '../src/cli/patterns';
@@ -147,7 +147,8 @@ async function runWriter(name: string, frames: number, size: number, latency: bo
         writeStamp(frame);
         writer.writeSync(frame, WAIT_MS);
       } else {
-        native().copyBytes(writer.acquireSync(size, WAIT_MS).data, 0, source); // as WritableFrame.set
+        writer.acquireSync(size, WAIT_MS, false); // as WritableFrame.set fills: no view
+        writer.fill(0, source);
         writer.commit();
       }
     }

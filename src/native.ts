@@ -50,9 +50,15 @@ export interface NativeFrame {
   isZeroCopy: boolean;
 }
 
-/** A pending zero-copy write (protocol.md §10.1). */
-export interface NativeWritableFrame {
+/**
+ * A pending zero-copy write (protocol.md §10.1), with `data`, its view. Acquired with `withView`
+ * false it comes without (a {@link NativePendingFrame}); NativeWriter.frameData() makes the view then.
+ */
+export interface NativeWritableFrame extends NativePendingFrame {
   data: Uint8Array;
+}
+
+export interface NativePendingFrame {
   sequence: bigint;
   size: number;
   isZeroCopy: boolean;
@@ -125,9 +131,21 @@ export interface NativeWriter {
    * there was space; else a promise that waits for space on a worker. Errors always reject.
    */
   write(data: Uint8Array, timeoutMs: number): bigint | Promise<bigint>;
-  acquireSync(size: number, timeoutMs: number): NativeWritableFrame;
+  acquireSync(size: number, timeoutMs: number, withView?: true): NativeWritableFrame;
+  acquireSync(size: number, timeoutMs: number, withView: false): NativePendingFrame;
   /** As write(): the frame itself when there was space, else a promise. */
-  acquire(size: number, timeoutMs: number): NativeWritableFrame | Promise<NativeWritableFrame>;
+  acquire(size: number, timeoutMs: number, withView?: true): NativeWritableFrame | Promise<NativeWritableFrame>;
+  acquire(size: number, timeoutMs: number, withView: false): NativePendingFrame | Promise<NativePendingFrame>;
+  /**
+   * A view over the pending frame (external over the ring; a copy in the fallback of §10.3), made
+   * on the first call. ZB_INVALID_STATE when no frame is pending.
+   */
+  frameData(): Uint8Array;
+  /**
+   * Copies `source` into the pending frame at `offset` with the ring copy — into its view when one
+   * was made. ZB_INVALID_ARGUMENT when it does not fit, ZB_INVALID_STATE when no frame is pending.
+   */
+  fill(offset: number, source: Uint8Array): void;
   /** Publishes the pending acquisition; returns its sequence; detaches its view. */
   commit(): bigint;
   /** Detaches the pending view; publishes nothing; consumes no sequence. */
@@ -182,11 +200,6 @@ export interface NativeBinding {
    * rather than at the next garbage collection); one that cannot be detached is left as it is.
    */
   detachArrayBuffer(buffer: ArrayBuffer): void;
-  /**
-   * `target.set(source, offset)` with the copy the addon uses into the ring (large copies with
-   * `rep movsb`); overlapping ranges as by memmove. ZB_INVALID_ARGUMENT when it does not fit.
-   */
-  copyBytes(target: Uint8Array, offset: number, source: Uint8Array): void;
   /**
    * How asynchronous reads wait (ZEROBUFFER_ASYNC_WAIT = thread | uring | auto, read once per
    * process): `uring` on the event loop through io_uring FUTEX_WAIT (Linux >= 6.7), `thread` on

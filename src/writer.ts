@@ -2,7 +2,7 @@
 //
 // The Writer attaches to a buffer created by a Reader; it never creates or unlinks OS resources.
 import './dispose';
-import { native, type NativeWritableFrame, type NativeWriter } from './native';
+import { native, type NativePendingFrame, type NativeWriter } from './native';
 import { ClosedError, InvalidArgumentError, InvalidStateError } from './errors';
 import { awaitNative, callNative } from './error-factory';
 import { DEFAULT_TIMEOUT_MS, validateByteCount, validateData, validateName, validateTimeout, type WriterOptions } from './config';
@@ -10,13 +10,11 @@ import { BufferEndpoint } from './endpoint';
 import { readyResult } from './event-loop';
 
 /**
- * A zero-copy frame reserved by `Writer.acquire`. Fill `data`, then commit() to publish it or
- * abort() to drop it (no sequence number is consumed by an abort). `data` becomes length 0
- * after commit, abort or close.
+ * A zero-copy frame reserved by `Writer.acquire`. Fill `data` (or copy into it with set()), then
+ * commit() to publish it or abort() to drop it (no sequence number is consumed by an abort).
+ * `data` becomes length 0 after commit, abort or close.
  */
 export class WritableFrame {
-  /** Writable view into the ring, exactly `size` bytes. */
-  readonly data: Uint8Array;
   /** The sequence number the frame will carry when committed. */
   readonly sequence: bigint;
   /** Payload size in bytes. */
@@ -26,22 +24,33 @@ export class WritableFrame {
   /** The Writer this frame belongs to. */
   readonly writer: Writer;
   #settled = false;
+  #data: Uint8Array | undefined;
 
   /** @internal Created by Writer.acquire/acquireSync only. */
-  constructor(writer: Writer, nf: NativeWritableFrame) {
+  constructor(writer: Writer, nf: NativePendingFrame) {
     this.writer = writer;
-    this.data = nf.data;
     this.sequence = nf.sequence;
     this.size = nf.size;
     this.isZeroCopy = nf.isZeroCopy;
   }
 
   /**
+   * Writable view into the ring, exactly `size` bytes; length 0 once the frame is committed,
+   * aborted or its Writer closed. Made when first read: a frame filled with set() alone never
+   * needs one, and a view costs the runtime an external buffer (an allocation, a weak handle, and
+   * a free deferred to the next event loop turn — which a synchronous loop never reaches).
+   */
+  get data(): Uint8Array {
+    if (this.#data === undefined) this.#data = this.pending ? this.writer._frameData() : new Uint8Array(0);
+    return this.#data;
+  }
+
+  /**
    * Copies `source` into `data` at `offset`, as `data.set(source, offset)` does, with the copy
    * `write()` makes: from 64 KiB on (x86-64 with ERMS), `rep movsb`, which writes whole lines without
    * first fetching them from the Reader's CPU — a 1 MiB frame filled up to twice as fast as with
-   * `data.set` (docs/performance.md, "The 1 MiB cliff"). InvalidArgumentError when it does not
-   * fit; InvalidStateError or ClosedError when the frame is not pending.
+   * `data.set` (docs/performance.md, "The 1 MiB cliff"). No view is made for it. InvalidArgumentError
+   * when it does not fit; InvalidStateError or ClosedError when the frame is not pending.
    */
   set(source: Uint8Array, offset = 0): void {
     if (this.#settled || this.writer.closed) this.#checkPending('set');
@@ -49,7 +58,7 @@ export class WritableFrame {
     if (!Number.isSafeInteger(offset) || offset < 0 || offset > this.size - source.length) {
       throw new InvalidArgumentError('ZB_INVALID_ARGUMENT', `Invalid argument source: ${source.length} bytes at offset ${String(offset)} do not fit in a frame of ${this.size}`);
     }
-    callNative(() => native().copyBytes(this.data, offset, source));
+    this.writer._fill(offset, source);
   }
 
   /** True until commit(), abort() or the Writer's close(). */
@@ -196,7 +205,7 @@ export class Writer extends BufferEndpoint<NativeWriter> {
   async acquire(size: number, timeoutMs?: number): Promise<WritableFrame> {
     validateByteCount(size);
     const t = validateTimeout(timeoutMs, { sync: false, defaultMs: this.#defaultTimeoutMs });
-    return this.queue.run('acquire', async () => new WritableFrame(this, await settled(this.handle.acquire(size, t))));
+    return this.queue.run('acquire', async () => new WritableFrame(this, await settled(this.handle.acquire(size, t, false))));
   }
 
   /** Synchronous acquire; finite timeout only. */
@@ -205,7 +214,7 @@ export class Writer extends BufferEndpoint<NativeWriter> {
     const t = validateTimeout(timeoutMs, { sync: true, defaultMs: this.#defaultTimeoutMs });
     this.#assertOpen('acquireSync');
     this.queue.assertIdle('acquireSync');
-    return new WritableFrame(this, callNative(() => this.handle.acquireSync(size, t)));
+    return new WritableFrame(this, callNative(() => this.handle.acquireSync(size, t, false)));
   }
 
   /** Writes the metadata block once (§4.2). Empty metadata → InvalidArgumentError. */
@@ -236,6 +245,16 @@ export class Writer extends BufferEndpoint<NativeWriter> {
   isReaderConnected(timeoutMs: number): Promise<boolean>;
   isReaderConnected(timeoutMs?: number): boolean | Promise<boolean> {
     return this.peerConnected(() => this.handle.isReaderConnected(), timeoutMs, 'isReaderConnected');
+  }
+
+  /** @internal Used by WritableFrame: the pending frame's view. */
+  _frameData(): Uint8Array {
+    return callNative(() => this.handle.frameData());
+  }
+
+  /** @internal Used by WritableFrame: copies into the pending frame. */
+  _fill(offset: number, source: Uint8Array): void {
+    callNative(() => this.handle.fill(offset, source));
   }
 
   /** @internal Used by WritableFrame. */

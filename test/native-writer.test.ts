@@ -117,6 +117,30 @@ describe('NativeWriter frame state (W1, §10.1)', () => {
     assert.equal(r.semaphoreValues().data, 0);
     thrown(() => w.commit(), 'ZB_CLOSED', `Writer ${JSON.stringify(w.name)} is closed`);
   });
+
+  it('acquired without a view: fill() copies into the ring, frameData() makes the view once asked', async () => {
+    const { r, w } = pair();
+    const f = w.acquireSync(4, 0, false);
+    assert.deepEqual([Object.hasOwn(f, 'data'), f.sequence, f.size, f.isZeroCopy], [false, 1n, 4, true]);
+    w.fill(1, Uint8Array.of(5, 6));
+    const view = w.frameData();
+    assert.deepEqual([...view], [0, 5, 6, 0], 'the view shows what fill() copied');
+    view[3] = 9;
+    w.fill(0, Uint8Array.of(4)); // into the view now
+    thrown(() => w.fill(2, new Uint8Array(3)), 'ZB_INVALID_ARGUMENT', 'Invalid argument source: 3 bytes at offset 2 do not fit in a frame of 4');
+    thrown(() => w.fill(0, bad), 'ZB_INVALID_ARGUMENT', 'Invalid argument source: must be a Uint8Array');
+    assert.equal(w.commit(), 1n);
+    assert.equal(view.length, 0, 'commit detaches a view made on demand');
+    thrown(() => w.fill(0, new Uint8Array(1)), 'ZB_INVALID_STATE', 'fill: no frame is pending');
+    thrown(() => w.frameData(), 'ZB_INVALID_STATE', 'frameData: no frame is pending');
+    const got = r.readSync(1000)!;
+    assert.deepEqual(Array.from(got.data), [4, 5, 6, 9]);
+    r.release(got.token);
+    const later = (await w.acquire(2, 0, false)) as { data?: Uint8Array };
+    assert.equal(later.data, undefined, 'the asynchronous acquire without a view');
+    w.close();
+    thrown(() => w.fill(0, new Uint8Array(1)), 'ZB_CLOSED', `Writer ${JSON.stringify(w.name)} is closed`);
+  });
 });
 
 describe('NativeWriter asynchronous operations (§15.3, §15.4)', () => {

@@ -10,7 +10,6 @@
 #include "binding/async_wait_mode.hpp"
 #include "posix/inspect.hpp"
 #include "posix/pid.hpp"
-#include "posix/ring_copy.hpp"
 #include "posix/stale.hpp"
 
 namespace zb::js {
@@ -173,22 +172,6 @@ Napi::Value DetachArrayBuffer(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// target.set(source, offset) for a zero-copy frame being filled (WritableFrame.set), with the copy
-// every write into the ring makes (posix/ring_copy.hpp: `rep movsb` from 64 KiB, which glibc's
-// memcpy behind TypedArray's set stops using at 1 MiB on AMD). Overlapping ranges as by memmove.
-Napi::Value CopyBytes(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const ByteSpan target = bytesOf(env, info[0], "target");
-  const uint64_t offset = validateCount(info[1], "offset");
-  const ByteSpan source = bytesOf(env, info[2], "source");
-  if (offset > target.length || source.length > target.length - offset) {
-    throw toJsError(env, ZbError(code::kInvalidArgument, "Invalid argument source: " + std::to_string(source.length) + " bytes at offset " +
-                                                              std::to_string(offset) + " do not fit in " + std::to_string(target.length)));
-  }
-  copyIntoRing(const_cast<uint8_t*>(target.data) + offset, source.data, source.length);
-  return env.Undefined();
-}
-
 // The codes of core/errors.hpp (protocol.md §9), for test/error-codes.test.ts.
 Napi::Value ErrorCodes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -228,7 +211,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       Napi::PropertyDescriptor::Function(env, exports, "isProcessAlive", IsProcessAlive, napi_enumerable),
       Napi::PropertyDescriptor::Function(env, exports, "errorCodes", ErrorCodes, napi_enumerable),
       Napi::PropertyDescriptor::Function(env, exports, "detachArrayBuffer", DetachArrayBuffer, napi_enumerable),
-      Napi::PropertyDescriptor::Function(env, exports, "copyBytes", CopyBytes, napi_enumerable),
       Napi::PropertyDescriptor::Function(env, exports, "asyncWait", AsyncWait, napi_enumerable),
   });
   return exports;

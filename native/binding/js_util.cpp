@@ -1,5 +1,6 @@
 #include "binding/js_util.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 
@@ -162,6 +163,25 @@ Napi::ArrayBuffer makeView(Napi::Env env, const std::shared_ptr<Mapping>& mappin
   Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, len);
   if (len > 0) std::memcpy(ab.Data(), ptr, len);
   return ab;
+}
+
+bool externalViewsAllowed(Napi::Env env) {
+  // A property of the runtime (a V8 sandbox refuses them all), so one probe per process.
+  static std::atomic<int> known{-1};
+  int k = known.load(std::memory_order_relaxed);
+  if (k < 0) {
+    static uint8_t probe = 0;
+    napi_value ab = nullptr;
+    const bool ok = napi_create_external_arraybuffer(env, &probe, 1, nullptr, nullptr, &ab) == napi_ok;
+    if (ok) {
+      napi_detach_arraybuffer(env, ab);
+    } else if (env.IsExceptionPending()) {
+      env.GetAndClearPendingException();
+    }
+    k = ok ? 1 : 0;
+    known.store(k, std::memory_order_relaxed);
+  }
+  return k == 1;
 }
 
 void detachQuietly(Napi::Reference<Napi::ArrayBuffer>& ref) {

@@ -72,6 +72,8 @@ Napi::Object semValuesToJs(Napi::Env env, const SemValues& v);
 // it, otherwise an ordinary copy. The external buffer keeps the mapping alive until finalised.
 Napi::ArrayBuffer makeView(Napi::Env env, const std::shared_ptr<Mapping>& mapping, uint8_t* ptr, size_t len,
                            bool& zeroCopy);
+// Whether makeView makes external (zero-copy) views in this runtime.
+bool externalViewsAllowed(Napi::Env env);
 void detachQuietly(Napi::Reference<Napi::ArrayBuffer>& ref);
 
 }  // namespace zb::js

@@ -19,7 +19,10 @@ class WritableView {
     ref_ = Napi::Persistent(ab);
     return ab;
   }
-  bool zeroCopy() const { return zeroCopy_; }
+  bool isOpen() const { return !ref_.IsEmpty(); }
+  // The open view's ArrayBuffer and its bytes (the ring's for a zero-copy view; isOpen() first).
+  Napi::ArrayBuffer buffer() const { return ref_.Value(); }
+  uint8_t* bytes() const { return static_cast<uint8_t*>(ref_.Value().Data()); }
   // The copying fallback's bytes go back to [dst, dst + size) (a no-op for a zero-copy view).
   void copyBack(uint8_t* dst, uint64_t size) {
     if (!zeroCopy_ && !ref_.IsEmpty()) {

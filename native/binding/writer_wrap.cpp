@@ -9,6 +9,7 @@
 #include "binding/session_wrap.hpp"
 #include "binding/writable_view.hpp"
 #include "posix/clock.hpp"
+#include "posix/ring_copy.hpp"
 
 namespace zb::js {
 namespace {
@@ -36,6 +37,8 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
             InstanceMethod("write", &WriterWrap::Write),
             InstanceMethod("acquireSync", &WriterWrap::AcquireSync),
             InstanceMethod("acquire", &WriterWrap::Acquire),
+            InstanceMethod("frameData", &WriterWrap::FrameData),
+            InstanceMethod("fill", &WriterWrap::Fill),
             InstanceMethod("commit", &WriterWrap::Commit),
             InstanceMethod("abort", &WriterWrap::Abort),
             InstanceMethod("setMetadata", &WriterWrap::SetMetadata),
@@ -46,9 +49,10 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
   }
 
   // JS thread, once a planned frame fits: writes `data` as the frame (resolving to its sequence),
-  // or, for an acquisition (`data` undefined), hands out the pending frame.
-  Napi::Value complete(Napi::Env env, const PlannedFrame& f, const Napi::Value& data) {
-    if (data.IsUndefined()) return frameObject(env, s_->completeAcquire(f));
+  // or, for an acquisition (`data` undefined), hands out the pending frame (with its view when
+  // `withView`).
+  Napi::Value complete(Napi::Env env, const PlannedFrame& f, const Napi::Value& data, bool withView) {
+    if (data.IsUndefined()) return frameObject(env, s_->completeAcquire(f), withView);
     return Napi::BigInt::New(env, s_->completeWrite(f, data.As<Napi::Uint8Array>().Data()));
   }
 
@@ -70,21 +74,65 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
     s_->checkCanWrite(op);
   }
 
-  // The NativeWritableFrame of the frame the session just acquired (§10.1).
-  Napi::Object frameObject(Napi::Env env, const PlannedFrame& f) {
+  // The NativeWritableFrame of the frame the session just acquired (§10.1), with `data`, its view,
+  // when `withView`; without, the view is made when first asked for (FrameData) — a frame filled
+  // with fill() never needs one, and a view costs the runtime's bookkeeping of an external buffer:
+  // an allocation, a weak handle, and a free deferred to the next event loop turn, which a
+  // synchronous loop never reaches.
+  Napi::Object frameObject(Napi::Env env, const PlannedFrame& f, bool withView) {
     try {
-      Napi::ArrayBuffer ab = frameView_.open(env, s_->mapping(), f.data, f.size);
       Napi::Object o = Napi::Object::New(env);
-      o.Set("data", Napi::Uint8Array::New(env, size_t(f.size), ab, 0));
+      if (withView) o.Set("data", Napi::Uint8Array::New(env, size_t(f.size), frameView_.open(env, s_->mapping(), f.data, f.size), 0));
       o.Set("sequence", Napi::BigInt::New(env, f.sequence));
       o.Set("size", Napi::Number::New(env, double(f.size)));
-      o.Set("isZeroCopy", Napi::Boolean::New(env, frameView_.zeroCopy()));
+      o.Set("isZeroCopy", Napi::Boolean::New(env, externalViewsAllowed(env)));
       return o;
     } catch (...) {
       frameView_.detach();
       s_->abort();
       throw;
     }
+  }
+
+  // frameData(): the pending frame's view, made on the first call (later calls return a new
+  // Uint8Array over the same ArrayBuffer).
+  Napi::Value FrameData(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    return guard(env, [&]() -> Napi::Value {
+      const PlannedFrame& f = pendingFrame("frameData");
+      if (!frameView_.isOpen()) frameView_.open(env, s_->mapping(), f.data, f.size);
+      return Napi::Uint8Array::New(env, size_t(f.size), frameView_.buffer(), 0);
+    });
+  }
+
+  // fill(offset, source): copies source into the pending frame at offset with the ring copy
+  // (posix/ring_copy.hpp) — into its view when one was made (the copying fallback's bytes go back
+  // at commit), else straight into the ring.
+  Napi::Value Fill(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    guard(env, [&] {
+      const PlannedFrame& f = pendingFrame("fill");
+      const uint64_t offset = validateCount(info[0], "offset");
+      const ByteSpan source = bytesOf(env, info[1], "source");
+      if (offset > f.size || source.length > f.size - offset) {
+        throw ZbError(code::kInvalidArgument, "Invalid argument source: " + std::to_string(source.length) + " bytes at offset " +
+                                                  std::to_string(offset) + " do not fit in a frame of " + std::to_string(f.size));
+      }
+      uint8_t* target = frameView_.isOpen() ? frameView_.bytes() : f.data;
+      copyIntoRing(target + offset, source.data, source.length);
+      return 0;
+    });
+    return env.Undefined();
+  }
+
+  // The optional `withView` argument of acquire/acquireSync (default true).
+  static bool viewWanted(const Napi::Value& v) { return v.IsUndefined() || v.ToBoolean().Value(); }
+
+  const PlannedFrame& pendingFrame(const char* op) {
+    if (s_->closing()) throw closedErr();
+    const PlannedFrame* f = s_->pending();
+    if (f == nullptr) throw ZbError(code::kInvalidState, std::string(op) + ": no frame is pending");
+    return *f;
   }
 
   Napi::Value WriteSync(const Napi::CallbackInfo& info) {
@@ -144,7 +192,8 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
       checkCanWrite("acquireSync", false);
       const uint64_t size = validateCount(info[0], "size");
       const int64_t deadline = deadlineAfterMs(validateTimeout(info[1], false));
-      return frameObject(env, s_->acquire(size, deadline, "acquireSync"));
+      const bool withView = viewWanted(info[2]);
+      return frameObject(env, s_->acquire(size, deadline, "acquireSync"), withView);
     });
   }
 
@@ -237,8 +286,8 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
 class SpaceWorker : public SessionTask<WriterWrap> {
  public:
   SpaceWorker(Napi::Env env, Napi::Object self, WriterWrap* wrap, const PlannedFrame& frame, int64_t deadline,
-              Napi::Value data)
-      : SessionTask(env, self, wrap), frame_(frame), deadline_(deadline), acquire_(data.IsUndefined()) {
+              Napi::Value data, bool withView)
+      : SessionTask(env, self, wrap), frame_(frame), deadline_(deadline), acquire_(data.IsUndefined()), withView_(withView) {
     if (!acquire_) data_ = Napi::Persistent(data.As<Napi::Object>());
   }
 
@@ -246,18 +295,19 @@ class SpaceWorker : public SessionTask<WriterWrap> {
   void wait() override { s_->awaitSpace(frame_, deadline_, false); }  // the JS thread already polled
 
   Napi::Value settle(Napi::Env env) override {
-    if (acquire_) return wrap_->complete(env, frame_, env.Undefined());
+    if (acquire_) return wrap_->complete(env, frame_, env.Undefined(), withView_);
     Napi::Value v = data_.Value();
     if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
         v.As<Napi::Uint8Array>().ByteLength() != frame_.size) {
       throw ZbError(code::kInvalidArgument, "Invalid argument data: the Uint8Array was detached or resized while the write waited for space");
     }
-    return wrap_->complete(env, frame_, v);
+    return wrap_->complete(env, frame_, v, false);
   }
 
   PlannedFrame frame_;
   int64_t deadline_;
   bool acquire_;
+  bool withView_;
   Napi::ObjectReference data_;
 };
 
@@ -276,14 +326,15 @@ Napi::Value WriterWrap::startAsync(const Napi::CallbackInfo& info, bool acquire)
       data = bytes;
     }
     const double timeout = validateTimeout(info[1], true);
+    const bool withView = acquire && viewWanted(info[2]);
     const int64_t deadline = deadlineAfterMs(timeout);
     const PlannedFrame f = s_->plan(size, op);
     const bool ready = timeout == 0 ? s_->spaceNow(f, false)  // ZB_BUFFER_FULL without space
                                     : s_->spaceWithin(f, timeout);
     // Space now (or within the poll): the result itself — no promise, no thread hop (src/writer.ts
     // takes both forms, and tells a stream that never waits from one that does).
-    if (ready) return complete(env, f, data);
-    return startTask(new SpaceWorker(env, info.This().As<Napi::Object>(), this, f, deadline, data), env);
+    if (ready) return complete(env, f, data, withView);
+    return startTask(new SpaceWorker(env, info.This().As<Napi::Object>(), this, f, deadline, data, withView), env);
   } catch (const ZbError& e) {
     return rejected(env, e);
   }
