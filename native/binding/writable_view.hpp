@@ -20,9 +20,15 @@ class WritableView {
     return ab;
   }
   bool isOpen() const { return !ref_.IsEmpty(); }
-  // The open view's ArrayBuffer and its bytes (the ring's for a zero-copy view; isOpen() first).
+  // The open view's ArrayBuffer (isOpen() first).
   Napi::ArrayBuffer buffer() const { return ref_.Value(); }
-  uint8_t* bytes() const { return static_cast<uint8_t*>(ref_.Value().Data()); }
+  // Where bytes written into the frame at `ring` go: the fallback's copy while it is open and not
+  // detached (its bytes go back at commit), else the ring itself.
+  uint8_t* target(uint8_t* ring) const {
+    if (zeroCopy_ || ref_.IsEmpty()) return ring;
+    Napi::ArrayBuffer ab = ref_.Value();
+    return ab.IsDetached() ? ring : static_cast<uint8_t*>(ab.Data());
+  }
   // The copying fallback's bytes go back to [dst, dst + size) (a no-op for a zero-copy view).
   void copyBack(uint8_t* dst, uint64_t size) {
     if (!zeroCopy_ && !ref_.IsEmpty()) {

@@ -106,8 +106,8 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
   }
 
   // fill(offset, source): copies source into the pending frame at offset with the ring copy
-  // (posix/ring_copy.hpp) — into its view when one was made (the copying fallback's bytes go back
-  // at commit), else straight into the ring.
+  // (posix/ring_copy.hpp): into the ring, or into the copying fallback's view when one was made
+  // (its bytes go back at commit).
   Napi::Value Fill(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     guard(env, [&] {
@@ -118,8 +118,7 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
         throw ZbError(code::kInvalidArgument, "Invalid argument source: " + std::to_string(source.length) + " bytes at offset " +
                                                   std::to_string(offset) + " do not fit in a frame of " + std::to_string(f.size));
       }
-      uint8_t* target = frameView_.isOpen() ? frameView_.bytes() : f.data;
-      copyIntoRing(target + offset, source.data, source.length);
+      copyIntoRing(frameView_.target(f.data) + offset, source.data, source.length);
       return 0;
     });
     return env.Undefined();
