@@ -21,7 +21,8 @@
 // commit).
 import * as net from 'node:net';
 import { Reader, type Frame } from '../src/reader';
-import { Writer, type WritableFrame } from '../src/writer';
+import { Writer } from '../src/writer';
+import type { WritableFrame } from '../src/writable-frame';
 import { makePattern, PatternVerifier } from '../src/cli/patterns';
 import { measurement, printResult, readStamp, sleepUs, STAMP_BYTES, warmUpFrames, writeStamp } from './result';
 

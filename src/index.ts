@@ -7,7 +7,8 @@ import './dispose';
 
 export { Reader, Frame } from './reader';
 export { DEFAULT_BATCH_FRAMES, DEFAULT_COPY_MAX_BYTES, MAX_BATCH_FRAMES, type ReadManyOptions } from './read-batch';
-export { Writer, WritableFrame } from './writer';
+export { Writer } from './writer';
+export { WritableFrame } from './writable-frame';
 export { DuplexClient, type DuplexClientOptions } from './duplex/client';
 export { ImmutableDuplexServer, STOP_GRACE_MS, type DuplexServerOptions, type RequestHandler } from './duplex/server';
 export {

@@ -9,7 +9,6 @@
 #include "binding/session_wrap.hpp"
 #include "binding/writable_view.hpp"
 #include "posix/clock.hpp"
-#include "posix/ring_copy.hpp"
 
 namespace zb::js {
 namespace {
@@ -75,14 +74,11 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
   }
 
   // The NativeWritableFrame of the frame the session just acquired (§10.1), with `data`, its view,
-  // when `withView`; without, the view is made when first asked for (FrameData) — a frame filled
-  // with fill() never needs one, and a view costs the runtime's bookkeeping of an external buffer:
-  // an allocation, a weak handle, and a free deferred to the next event loop turn, which a
-  // synchronous loop never reaches.
+  // when `withView`; else FrameData makes the view if asked (why: src/writable-frame.ts).
   Napi::Object frameObject(Napi::Env env, const PlannedFrame& f, bool withView) {
     try {
       Napi::Object o = Napi::Object::New(env);
-      if (withView) o.Set("data", Napi::Uint8Array::New(env, size_t(f.size), frameView_.open(env, s_->mapping(), f.data, f.size), 0));
+      if (withView) o.Set("data", frameView_.array(env, s_->mapping(), f.data, f.size));
       o.Set("sequence", Napi::BigInt::New(env, f.sequence));
       o.Set("size", Napi::Number::New(env, double(f.size)));
       o.Set("isZeroCopy", Napi::Boolean::New(env, externalViewsAllowed(env)));
@@ -100,25 +96,17 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
       const PlannedFrame& f = pendingFrame("frameData");
-      if (!frameView_.isOpen()) frameView_.open(env, s_->mapping(), f.data, f.size);
-      return Napi::Uint8Array::New(env, size_t(f.size), frameView_.buffer(), 0);
+      return frameView_.array(env, s_->mapping(), f.data, f.size);
     });
   }
 
-  // fill(offset, source): copies source into the pending frame at offset with the ring copy
-  // (posix/ring_copy.hpp): into the ring, or into the copying fallback's view when one was made
-  // (its bytes go back at commit).
+  // fill(offset, source): copies source into the pending frame at offset (WritableView::fill).
   Napi::Value Fill(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     guard(env, [&] {
       const PlannedFrame& f = pendingFrame("fill");
       const uint64_t offset = validateCount(info[0], "offset");
-      const ByteSpan source = bytesOf(env, info[1], "source");
-      if (offset > f.size || source.length > f.size - offset) {
-        throw ZbError(code::kInvalidArgument, "Invalid argument source: " + std::to_string(source.length) + " bytes at offset " +
-                                                  std::to_string(offset) + " do not fit in a frame of " + std::to_string(f.size));
-      }
-      copyIntoRing(frameView_.target(f.data) + offset, source.data, source.length);
+      frameView_.fill(f.data, f.size, offset, bytesOf(env, info[1], "source"));
       return 0;
     });
     return env.Undefined();
@@ -246,8 +234,7 @@ class WriterWrap : public SessionWrap<WriterWrap, WriterSession> {
       s_->checkCanSetMetadata("acquireMetadata");
       const PendingMetadata& m = s_->acquireMetadata(validateCount(info[0], "size"));
       try {
-        Napi::ArrayBuffer ab = metaView_.open(env, s_->mapping(), m.data, m.size);
-        return Napi::Uint8Array::New(env, size_t(m.size), ab, 0);
+        return metaView_.array(env, s_->mapping(), m.data, m.size);
       } catch (...) {
         metaView_.detach();
         s_->abortMetadata();

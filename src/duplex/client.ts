@@ -6,7 +6,8 @@
 // Writer's and the Reader's.
 import '../dispose';
 import { Reader, type Frame } from '../reader';
-import { Writer, type WritableFrame } from '../writer';
+import { Writer } from '../writer';
+import type { WritableFrame } from '../writable-frame';
 import { ClosedError } from '../errors';
 import type { ReaderOptions } from '../config';
 import {
